@@ -1,0 +1,204 @@
+/**
+ * The shape of a command-table row and of the context a handler runs in.
+ *
+ * Each family module opens with an array of CommandSpec rows; everything else (dispatch,
+ * arity checks, COMMAND INFO/DOCS/COUNT/LIST/GETKEYS, ACL categories, the MULTI / script /
+ * OOM / loading gates, propagation) reads those rows. The context is an interface so that
+ * command code depends on nothing above it: server/ implements it.
+ */
+import type { Argv } from '../protocol/argv.js';
+import type { ReplyWriter } from '../protocol/reply-writer.js';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+
+/** Flags exactly as COMMAND INFO names them in Redis 7.0. */
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'asking'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_mandatory_keys'
+  | 'no_multi'
+  | 'movablekeys'
+  | 'allow_busy';
+
+/** ACL categories (without '@'). Implicit ones (write, read, fast, slow, admin, ...) are derived. */
+export type AclCategory =
+  | 'keyspace'
+  | 'read'
+  | 'write'
+  | 'set'
+  | 'sortedset'
+  | 'list'
+  | 'hash'
+  | 'string'
+  | 'bitmap'
+  | 'hyperloglog'
+  | 'geo'
+  | 'stream'
+  | 'pubsub'
+  | 'admin'
+  | 'fast'
+  | 'slow'
+  | 'blocking'
+  | 'dangerous'
+  | 'connection'
+  | 'transaction'
+  | 'scripting';
+
+export type CommandGroup =
+  | 'generic'
+  | 'string'
+  | 'list'
+  | 'set'
+  | 'sorted-set'
+  | 'hash'
+  | 'pubsub'
+  | 'transactions'
+  | 'connection'
+  | 'server'
+  | 'scripting'
+  | 'hyperloglog'
+  | 'cluster'
+  | 'sentinel'
+  | 'geo'
+  | 'stream'
+  | 'bitmap';
+
+/** An argument description for COMMAND DOCS (Redis 7.0's shape). */
+export interface ArgDoc {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+  readonly token?: string;
+  readonly optional?: boolean;
+  readonly multiple?: boolean;
+  readonly multiple_token?: boolean;
+  readonly key_spec_index?: number;
+  readonly since?: string;
+  readonly display?: string;
+  readonly arguments?: readonly ArgDoc[];
+}
+
+/** A Redis 7 key specification (COMMAND INFO element 9). */
+export interface KeySpec {
+  readonly flags: readonly string[];
+  readonly begin_search: { readonly index: number } | { readonly keyword: string; readonly startfrom: number };
+  readonly find_keys: { readonly lastkey: number; readonly keystep: number; readonly limit: number } | { readonly keynumidx: number; readonly firstkey: number; readonly keystep: number };
+}
+
+export type Handler = (ctx: CommandContext, argv: Argv) => void;
+
+export interface CommandSpec {
+  /** Lower-case name; for a subcommand, the subcommand alone (e.g. 'kill'). */
+  readonly name: string;
+  /** Redis arity: n means exactly n arguments (with the name), -n means at least n. */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** Explicit ACL categories; write/read/fast/slow/admin/... are derived from the flags. */
+  readonly acl?: readonly AclCategory[];
+  /** Legacy key range (first, last, step); last -1 means up to the last argument. */
+  readonly keys?: readonly [first: number, last: number, step: number];
+  readonly keySpecs?: readonly KeySpec[];
+  readonly group: CommandGroup;
+  readonly since: string;
+  readonly summary: string;
+  readonly complexity?: string;
+  readonly docFlags?: readonly string[];
+  readonly tips?: readonly string[];
+  readonly args?: readonly ArgDoc[];
+  readonly subcommands?: readonly CommandSpec[];
+  /** Absent only on container commands, which dispatch to their subcommands. */
+  readonly run?: Handler;
+  /** Key positions for movablekeys commands (and COMMAND GETKEYS). */
+  readonly getKeys?: (argv: Argv) => number[];
+}
+
+/** What a handler may ask of the client that sent the command. */
+export interface ClientSession {
+  readonly id: number;
+  name: string;
+  /** Index of the selected database. */
+  dbIndex: number;
+  resp: 2 | 3;
+  authenticated: boolean;
+  user: string;
+  libName: string;
+  libVer: string;
+  noTouch: boolean;
+  noEvict: boolean;
+  /** 'on' | 'off' | 'skip' — CLIENT REPLY. */
+  replyMode: 'on' | 'off' | 'skip';
+  /** Close the connection after the reply has been written (QUIT). */
+  closeAfterReply: boolean;
+  readonly createdAt: number;
+}
+
+/** Server-wide services a handler may use. Implemented by server/. */
+export interface ServerServices {
+  readonly version: string;
+  readonly startedAt: number;
+  /** Current wall time in ms (not the cached command time). */
+  clockNow(): number;
+  /** Total changes since the last save (Redis's server.dirty). */
+  dirty: number;
+  config: ConfigAccess;
+  clients: ClientRegistry;
+  commands: CommandRegistry;
+  info(sections: readonly string[], ctx: CommandContext): string;
+  resetStats(): void;
+  /** Begin shutdown; returns an error message when refused. */
+  shutdown(opts: { nosave: boolean; save: boolean; now: boolean; force: boolean; abort: boolean }): string | null;
+  /** requirepass of the default user ('' = none). */
+  readonly requirepass: string;
+}
+
+export interface ConfigAccess {
+  /** Matching (name, value) pairs for CONFIG GET patterns. */
+  matching(patterns: readonly string[]): [string, string][];
+  /** Apply CONFIG SET pairs atomically; returns an error message or null. */
+  set(pairs: readonly [string, string][]): string | null;
+  /** The current value of one directive (for code that needs it as text). */
+  get(name: string): string;
+}
+
+export interface ClientRegistry {
+  list(filter: { ids?: readonly number[]; type?: string }): string;
+  info(id: number): string;
+  /** Kill clients; returns how many were killed, or an error message. */
+  kill(filters: readonly [string, string][], self: number, legacyAddr: string | null): number | string;
+  nextId(): number;
+}
+
+export interface CommandRegistry {
+  lookup(name: string): CommandSpec | undefined;
+  all(): readonly CommandSpec[];
+  /** Positions of keys in argv per the spec (COMMAND GETKEYS); null when it has none. */
+  keyPositions(spec: CommandSpec, argv: Argv): number[];
+}
+
+/** Everything a handler sees. One instance per connection, reused for every command. */
+export interface CommandContext {
+  readonly reply: ReplyWriter;
+  readonly ks: Keyspace;
+  /** The selected database. */
+  db: Database;
+  readonly client: ClientSession;
+  readonly server: ServerServices;
+  /** Changes made by this command (increment per key modified, as Redis's server.dirty). */
+  dirty: number;
+  /** Select another database for this client (SELECT, RESET). */
+  select(index: number): void;
+  /** The full name of the running command, as Redis prints it in errors ('set', 'client|kill'). */
+  readonly commandName: string;
+}

@@ -1,0 +1,235 @@
+/**
+ * Server: the composition root of one Cinnabar instance — config, keyspace, command table,
+ * dispatcher, clients, the cron (active expiry, client timeouts) and logging.
+ *
+ * Several Servers can live in one process; nothing here is global. The network layer creates
+ * a Client per connection through createClient(); index.ts wires listeners to a Server.
+ */
+import { Config } from '../config/config.js';
+import { ALL_COMMANDS } from '../commands/index.js';
+import type { ServerServices } from '../commands/spec.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import { parseNotifyFlags } from '../keyspace/notify.js';
+import { CommandTable } from './command-table.js';
+import { Dispatcher } from './dispatcher.js';
+import { Client, type ClientTransport } from './client.js';
+import { ClientList } from './client-list.js';
+import { buildInfo } from './info.js';
+import { Logger, type LogLevel } from './log.js';
+
+export const REDIS_VERSION = '7.0.15';
+export const CINNABAR_VERSION = '0.1.0';
+
+export interface ServerStats {
+  connectionsReceived: number;
+  rejectedConnections: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+}
+
+export interface ServerOptions {
+  config: Config;
+  /** Wall clock in ms; tests may inject a fake one. */
+  clock?: () => number;
+  random?: () => number;
+  logger?: Logger;
+  /** Called when SHUTDOWN (or a signal) decides the server stops. */
+  onShutdown?: () => void;
+}
+
+export class Server implements ServerServices {
+  readonly version = REDIS_VERSION;
+  readonly startedAt: number;
+  readonly config: Config;
+  readonly ks: Keyspace;
+  readonly table: CommandTable;
+  readonly dispatcher: Dispatcher;
+  readonly clientMap = new Map<number, Client>();
+  readonly clients: ClientList;
+  readonly log: (level: LogLevel, msg: string) => void;
+  readonly logger: Logger;
+  readonly stats: ServerStats = { connectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0 };
+  readonly limits = { protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024 };
+  readonly clockNow: () => number;
+  readonly runId: string;
+  /** Ports actually listened on, filled in by the listener. */
+  tcpPort = 0;
+  private cron: NodeJS.Timeout | null = null;
+  private lastClientId = 0;
+  private onShutdown: (() => void) | null;
+  shuttingDown = false;
+
+  constructor(opts: ServerOptions) {
+    this.config = opts.config;
+    this.clockNow = opts.clock ?? Date.now;
+    this.startedAt = this.clockNow();
+    this.logger = opts.logger ?? new Logger(this.config);
+    this.log = (level, msg) => this.logger.log(level, msg);
+    this.onShutdown = opts.onShutdown ?? null;
+    this.runId = randomHex(40);
+    this.ks = new Keyspace(this.config.int('databases'));
+    if (opts.random) this.ks.random = opts.random;
+    this.table = new CommandTable(ALL_COMMANDS);
+    this.dispatcher = new Dispatcher(this.table, this.ks, this.clockNow);
+    this.clients = new ClientList(this);
+    for (const name of ['proto-max-bulk-len', 'client-query-buffer-limit', 'notify-keyspace-events', 'maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time', 'hz']) {
+      this.applyConfig(name, this.config.get(name));
+    }
+    this.config.onChange((name, value) => this.applyConfig(name, value));
+  }
+
+  get commands(): CommandTable {
+    return this.table;
+  }
+
+  get dirty(): number {
+    return this.dispatcher.dirty;
+  }
+
+  set dirty(v: number) {
+    this.dispatcher.dirty = v;
+  }
+
+  get requirepass(): string {
+    return this.config.get('requirepass');
+  }
+
+  /** Keep the derived runtime state in step with the config table. */
+  private applyConfig(name: string, value: string): string | null {
+    switch (name) {
+      case 'proto-max-bulk-len':
+        this.limits.protoMaxBulkLen = Number(value);
+        break;
+      case 'client-query-buffer-limit':
+        this.limits.clientQueryBufferLimit = Number(value);
+        break;
+      case 'notify-keyspace-events':
+        this.ks.notifyFlags = parseNotifyFlags(value) ?? 0;
+        break;
+      case 'maxmemory-policy':
+        this.ks.evictionKind = value.endsWith('lfu') ? 'lfu' : 'lru';
+        break;
+      case 'lfu-log-factor':
+        this.ks.lfuLogFactor = Number(value);
+        break;
+      case 'lfu-decay-time':
+        this.ks.lfuDecayTime = Number(value);
+        break;
+      case 'hz':
+        if (this.cron !== null) this.startCron();
+        break;
+      case 'requirepass':
+        // Redis: setting a password does not log out connected clients.
+        break;
+      default:
+        break;
+    }
+    return null;
+  }
+
+  /** Start periodic work (active expiry, client timeouts): Redis's serverCron at `hz`. */
+  startCron(): void {
+    if (this.cron !== null) clearInterval(this.cron);
+    const hz = this.config.int('hz');
+    this.cron = setInterval(() => this.serverCron(), Math.max(2, Math.floor(1000 / hz)));
+    this.cron.unref();
+  }
+
+  activeExpireEnabled = true;
+
+  private serverCron(): void {
+    const now = this.clockNow();
+    this.ks.now = now;
+    if (this.activeExpireEnabled) {
+      const hz = this.config.int('hz');
+      const effort = this.config.int('active-expire-effort') - 1;
+      // 25% of each cron period (+2% per effort step), as ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
+      const budget = ((1000 / hz) * (25 + 2 * effort)) / 100;
+      this.ks.activeExpireCycle(budget, () => performance.now());
+    }
+    const timeout = this.config.int('timeout');
+    if (timeout > 0) {
+      for (const c of this.clientMap.values()) {
+        if (now - c.lastInteraction > timeout * 1000 && c.transport) {
+          this.log('verbose', 'Closing idle client');
+          c.transport.close();
+        }
+      }
+    }
+  }
+
+  createClient(transport: ClientTransport | null): Client {
+    const id = ++this.lastClientId;
+    const c = new Client(id, this.ks, this, this.requirepass === '', this.clockNow());
+    c.transport = transport;
+    c.reply.onError = (msg) => this.dispatcher.countError(msg);
+    this.clientMap.set(id, c);
+    if (transport) this.stats.connectionsReceived++;
+    return c;
+  }
+
+  removeClient(c: Client): void {
+    c.closing = true;
+    this.clientMap.delete(c.id);
+  }
+
+  nextClientId(): number {
+    return this.lastClientId + 1;
+  }
+
+  info(sections: readonly string[], ctx: import('../commands/spec.js').CommandContext): string {
+    return buildInfo(this, sections, ctx);
+  }
+
+  resetStats(): void {
+    this.ks.resetStats();
+    this.stats.connectionsReceived = 0;
+    this.stats.rejectedConnections = 0;
+    this.stats.netInputBytes = 0;
+    this.stats.netOutputBytes = 0;
+    this.dispatcher.totalCommands = 0;
+    this.dispatcher.rejectedCalls = 0;
+    this.dispatcher.errorStats.clear();
+    this.dispatcher.totalErrorReplies = 0;
+    for (const e of this.table.entries) {
+      const all = e.subcommands ? [e, ...e.subcommands.values()] : [e];
+      for (const x of all) {
+        x.stats.calls = 0;
+        x.stats.usec = 0;
+        x.stats.rejectedCalls = 0;
+        x.stats.failedCalls = 0;
+      }
+    }
+  }
+
+  shutdown(opts: { nosave: boolean; save: boolean; now: boolean; force: boolean; abort: boolean }): string | null {
+    if (opts.abort) return 'ERR No shutdown in progress.';
+    // Persistence is not built yet: there is nothing to save, so SAVE/NOSAVE only differ in logs.
+    this.log('warning', opts.nosave ? 'User requested shutdown...' : 'User requested shutdown...');
+    this.beginShutdown();
+    return null;
+  }
+
+  /** Stop everything: clients are closed, the cron stops, the embedder is told. */
+  beginShutdown(): void {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.log('warning', 'Redis is now ready to exit, bye bye...');
+    this.stop();
+    const cb = this.onShutdown;
+    this.onShutdown = null;
+    if (cb) cb();
+  }
+
+  stop(): void {
+    if (this.cron !== null) clearInterval(this.cron);
+    this.cron = null;
+    for (const c of [...this.clientMap.values()]) c.transport?.close();
+  }
+}
+
+function randomHex(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
+}
