@@ -26,6 +26,10 @@ export class RawString implements RedisObject {
     return 'raw';
   }
 
+  clone(lru: number): RawString {
+    return new RawString(this.bytes(), lru);
+  }
+
   bytes(): Buffer {
     return this.buf.subarray(0, this.len);
   }

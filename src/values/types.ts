@@ -23,6 +23,8 @@ export interface RedisObject {
   lru: number;
   /** OBJECT ENCODING name, as Redis reports it. */
   encoding(): string;
+  /** A deep copy carrying the given LRU word (COPY, MULTI-less snapshots). */
+  clone(lru: number): RedisObject;
 }
 
 export type RedisValue = string | RedisObject;
