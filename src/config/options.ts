@@ -44,7 +44,10 @@ function saveParse(args: readonly string[]): { value: string } | { error: string
   return { value: args.join(' ') };
 }
 
+import { ENCODING_OPTIONS } from './options-encoding.js';
+
 export const OPTIONS: readonly OptionRow[] = [
+  ...ENCODING_OPTIONS,
   // network
   { name: 'port', kind: 'int', default: '6379', min: 0, max: 65535, mutable: true },
   { name: 'bind', kind: 'special', default: '* -::*', mutable: true, parse: (a) => ({ value: a.join(' ') }) },

@@ -33,6 +33,19 @@ export interface KeyspaceStats {
   evictedKeys: number;
 }
 
+/** Encoding thresholds (the *-max-listpack-* directives), kept in step by the server. */
+export interface EncodingLimits {
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  setMaxIntsetEntries: number;
+  setMaxListpackEntries: number;
+  setMaxListpackValue: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+  listMaxListpackSize: number;
+  listCompressDepth: number;
+}
+
 export type EvictionKind = 'lru' | 'lfu' | 'none';
 
 const NO_HOOKS: KeyspaceHooks = {
@@ -58,6 +71,17 @@ export class Keyspace {
   lfuLogFactor = 10;
   lfuDecayTime = 1;
   hooks: KeyspaceHooks = NO_HOOKS;
+  readonly encoding: EncodingLimits = {
+    hashMaxListpackEntries: 128,
+    hashMaxListpackValue: 64,
+    setMaxIntsetEntries: 512,
+    setMaxListpackEntries: 128,
+    setMaxListpackValue: 64,
+    zsetMaxListpackEntries: 128,
+    zsetMaxListpackValue: 64,
+    listMaxListpackSize: -2,
+    listCompressDepth: 0,
+  };
   random: () => number = Math.random;
   stats: KeyspaceStats = {
     keyspaceHits: 0,

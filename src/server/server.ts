@@ -8,7 +8,8 @@
 import { Config } from '../config/config.js';
 import { ALL_COMMANDS } from '../commands/index.js';
 import type { ServerServices } from '../commands/spec.js';
-import { Keyspace } from '../keyspace/keyspace.js';
+import { Keyspace, type EncodingLimits } from '../keyspace/keyspace.js';
+import { ENCODING_OPTIONS } from '../config/options-encoding.js';
 import { parseNotifyFlags } from '../keyspace/notify.js';
 import { CommandTable } from './command-table.js';
 import { Dispatcher } from './dispatcher.js';
@@ -72,6 +73,7 @@ export class Server implements ServerServices {
     this.table = new CommandTable(ALL_COMMANDS);
     this.dispatcher = new Dispatcher(this.table, this.ks, this.clockNow);
     this.clients = new ClientList(this);
+    for (const row of ENCODING_OPTIONS) this.applyConfig(row.name, this.config.get(row.name));
     for (const name of ['proto-max-bulk-len', 'client-query-buffer-limit', 'notify-keyspace-events', 'maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time', 'hz']) {
       this.applyConfig(name, this.config.get(name));
     }
@@ -118,6 +120,20 @@ export class Server implements ServerServices {
       case 'hz':
         if (this.cron !== null) this.startCron();
         break;
+      case 'hash-max-listpack-entries':
+      case 'hash-max-listpack-value':
+      case 'set-max-intset-entries':
+      case 'set-max-listpack-entries':
+      case 'set-max-listpack-value':
+      case 'zset-max-listpack-entries':
+      case 'zset-max-listpack-value':
+      case 'list-max-listpack-size':
+      case 'list-compress-depth': {
+        // 'hash-max-listpack-entries' → hashMaxListpackEntries
+        const field = name.replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase()) as keyof EncodingLimits;
+        this.ks.encoding[field] = Number(value);
+        break;
+      }
       case 'requirepass':
         // Redis: setting a password does not log out connected clients.
         break;
