@@ -19,8 +19,13 @@ export interface StartOptions {
   port?: number;
   /** Write Redis-style logs to stdout (or `logfile`). Default false when embedded. */
   log?: boolean;
+  /**
+   * The wall clock in ms (default Date.now). Tests inject a fake one to move time forward
+   * without sleeping: command time, expiry, LRU/LFU clocks and the cron all read it.
+   */
+  clock?: () => number;
   /** Any other redis.conf directive, e.g. `requirepass: 'secret'`, `'maxmemory-policy': 'allkeys-lru'`. */
-  [directive: string]: DirectiveValue | undefined;
+  [directive: string]: DirectiveValue | (() => number) | undefined;
 }
 
 export interface RunningServer {
@@ -42,7 +47,7 @@ export function configFromOptions(opts: StartOptions): Config {
   const config = new Config();
   config.load('bind', ['127.0.0.1', '-::1']);
   for (const [name, value] of Object.entries(opts)) {
-    if (name === 'log' || value === undefined) continue;
+    if (name === 'log' || name === 'clock' || value === undefined || typeof value === 'function') continue;
     const err = config.load(name, directiveArgs(value, config.row(name)?.kind === 'special'));
     if (err !== null) throw new Error(`Cinnabar: bad directive '${name}': ${err}`);
   }
@@ -62,7 +67,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }
     return closing;
   };
-  const server: Server = new Server({ config, onShutdown: () => void close() });
+  const server: Server = new Server({ config, onShutdown: () => void close(), ...(opts.clock ? { clock: opts.clock } : {}) });
   server.logger.enabled = opts.log === true;
   listeners = new Listeners(server);
   const port = await listeners.listen();

@@ -3,7 +3,7 @@
  * (CLIENT lives in client.ts.)
  */
 import type { Argv } from '../protocol/argv.js';
-import { ERR } from './errors.js';
+import { ERR, helloOptionSyntax, wrongArity } from './errors.js';
 import type { CommandContext, CommandSpec } from './spec.js';
 import { isValidClientName } from './client.js';
 
@@ -16,7 +16,7 @@ export const connectionCommands = [
     run: ping,
   },
   {
-    name: 'echo', arity: 2, flags: ['fast'], acl: ['connection'], group: 'connection', since: '1.0.0',
+    name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], acl: ['connection'], group: 'connection', since: '1.0.0',
     summary: 'Reply with the given message', complexity: 'O(1)',
     args: [{ name: 'message', type: 'string' }],
     run: (ctx, argv) => ctx.reply.bulkBytes(argv.bytes(1)),
@@ -44,7 +44,7 @@ export const connectionCommands = [
         name: 'arguments', type: 'block', optional: true,
         arguments: [
           { name: 'protover', type: 'integer' },
-          { name: 'username-password', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] },
+          { name: 'username_password', type: 'block', token: 'AUTH', optional: true, arguments: [{ name: 'username', type: 'string' }, { name: 'password', type: 'string' }] },
           { name: 'clientname', type: 'string', token: 'SETNAME', optional: true },
         ],
       },
@@ -64,10 +64,17 @@ export const connectionCommands = [
   },
 ] as const satisfies readonly CommandSpec[];
 
-/** PING [message] */
+/** PING [message]. A RESP2 subscriber gets ["pong", message] (it cannot take a plain reply). */
 function ping(ctx: CommandContext, argv: Argv): void {
   if (argv.argc > 2) {
-    ctx.reply.error("ERR wrong number of arguments for 'ping' command");
+    ctx.reply.error(wrongArity('ping'));
+    return;
+  }
+  if (ctx.client.resp === 2 && ctx.pubsub.subscriptions > 0) {
+    ctx.reply.arrayHeader(2);
+    ctx.reply.bulk('pong');
+    if (argv.argc === 1) ctx.reply.bulk('');
+    else ctx.reply.bulkBytes(argv.bytes(1));
     return;
   }
   if (argv.argc === 1) ctx.reply.simple('PONG');
@@ -122,12 +129,12 @@ function auth(ctx: CommandContext, argv: Argv): void {
 function hello(ctx: CommandContext, argv: Argv): void {
   let ver = 0;
   if (argv.argc >= 2) {
-    const v = argv.safeInt(1);
+    const v = argv.int(1);
     if (v === null) {
       ctx.reply.error(ERR.protoNotInteger);
       return;
     }
-    if (v < 2 || v > 3) {
+    if (v !== 2 && v !== 3) {
       ctx.reply.error(ERR.noProto);
       return;
     }
@@ -146,7 +153,7 @@ function hello(ctx: CommandContext, argv: Argv): void {
       setName = argv.str(i + 1);
       i += 1;
     } else {
-      ctx.reply.error(`ERR Syntax error in HELLO option '${argv.str(i)}'`);
+      ctx.reply.error(helloOptionSyntax(argv.str(i)));
       return;
     }
   }
@@ -159,9 +166,7 @@ function hello(ctx: CommandContext, argv: Argv): void {
     ctx.client.user = authUser;
   }
   if (!ctx.client.authenticated) {
-    ctx.reply.error(
-      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
-    );
+    ctx.reply.error(ERR.helloNoAuth);
     return;
   }
   if (setName !== null) {
@@ -190,14 +195,27 @@ function hello(ctx: CommandContext, argv: Argv): void {
   r.emptyArray();
 }
 
-/** RESET: back to a fresh connection's state (keeps the connection). */
+/**
+ * RESET: back to a fresh connection's state, as Redis 7.0's clearClientConnectionState:
+ * MULTI and WATCH dropped, every subscription dropped without confirmations, db 0, RESP2, no
+ * name, replies on, authenticated only if the default user needs no password. NO-EVICT and
+ * the library name/version survive (7.0); NO-TOUCH is cleared, as in 7.2 where it comes from.
+ */
 function reset(ctx: CommandContext): void {
   const c = ctx.client;
+  if (ctx.tx.inMulti) ctx.tx.discard();
+  else ctx.tx.unwatch();
+  // Unsubscribing replies confirmations; RESET sends none, so they are rolled back.
+  const mark = ctx.reply.mark();
+  ctx.pubsub.unsubscribe('channel', null);
+  ctx.pubsub.unsubscribe('pattern', null);
+  ctx.pubsub.unsubscribe('shard', null);
+  ctx.reply.rollback(mark);
   c.resp = 2;
   c.name = '';
-  c.replyMode = 'on';
+  // Redis clears OFF and a pending SKIP, but a skip already covering RESET itself stands.
+  if (c.replyMode !== 'skip') c.replyMode = 'on';
   c.noTouch = false;
-  c.noEvict = false;
   ctx.select(0);
   c.authenticated = ctx.server.requirepass === '';
   c.user = 'default';

@@ -10,6 +10,7 @@ export const ERR = {
   notInteger: 'ERR value is not an integer or out of range',
   notFloat: 'ERR value is not a valid float',
   overflow: 'ERR increment or decrement would overflow',
+  decrOverflow: 'ERR decrement would overflow',
   incrNanInf: 'ERR increment would produce NaN or Infinity',
   noAuth: 'NOAUTH Authentication required.',
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
@@ -31,8 +32,13 @@ export const ERR = {
   clientNameSpaces: 'ERR Client names cannot contain spaces, newlines or special characters.',
   noSuchClient: 'ERR No such client',
   invalidCursor: 'ERR invalid cursor',
+  invalidFirstDbIndex: 'ERR invalid first DB index',
+  invalidSecondDbIndex: 'ERR invalid second DB index',
+  notInt32: 'ERR value is out of range, value must between -2147483648 and 2147483647',
   lcsBothLenIdx: "ERR If you want both the length and indexes, please just use IDX.",
   lcsNotString: 'ERR The specified keys must contain string values',
+  lcsTooLong: 'ERR String too long for LCS',
+  insufficientMemory: 'ERR Insufficient memory',
   objectFreqNoLfu:
     'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   objectIdleLfu:
@@ -41,7 +47,71 @@ export const ERR = {
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
   loading: 'LOADING Redis is loading the dataset in memory',
   getexPersistOrTtl: 'ERR syntax error',
+  // connection / introspection (CLIENT, HELLO, COMMAND, SHUTDOWN)
+  helloNoAuth:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  invalidClientId: 'ERR Invalid client ID',
+  clientIdNotPositive: 'ERR client-id should be greater than 0',
+  invalidCommandSpecified: 'ERR Invalid command specified',
+  commandHasNoKeys: 'ERR The command has no key arguments',
+  invalidCommandArgCount: 'ERR Invalid number of arguments specified for command',
+  invalidCommandArgs: 'ERR Invalid arguments specified for command',
+  noShutdownInProgress: 'ERR No shutdown in progress.',
+  shutdownDenyBlocking: "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",
+  // sorted sets
+  zaddXxNx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrPair: 'ERR INCR option supports a single increment-element pair',
+  zsetNaN: 'ERR resulting score is not a number (NaN)',
+  minMaxNotFloat: 'ERR min or max is not a float',
+  minMaxNotLex: 'ERR min or max not valid string range item',
+  zrangeLimitNeedsBy: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeBylexWithscores: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  weightNotFloat: 'ERR weight value is not a float',
+  numkeysPositive: 'ERR numkeys should be greater than 0',
+  countPositive: 'ERR count should be greater than 0',
+  limitNegative: "ERR LIMIT can't be negative",
+  outOfRange: 'ERR value is out of range',
+  outOfRangeLong: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  // hashes and sets
+  hashValueNotInteger: 'ERR hash value is not an integer',
+  hashValueNotFloat: 'ERR hash value is not a float',
+  valueNanOrInf: 'ERR value is NaN or Infinity',
+  numkeysTooBig: "ERR Number of keys can't be greater than number of args",
 } as const;
+
+/** ZUNION & co. with numkeys < 1 (Redis names the command in lower case). */
+export function atLeastOneInputKey(cmd: string): string {
+  return `ERR at least 1 input key is needed for '${cmd}' command`;
+}
+
+/** Text printed by Redis through "%s": it ends at the first NUL byte. */
+function cstr(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
+export function helloOptionSyntax(opt: string): string {
+  return `ERR Syntax error in HELLO option '${cstr(opt)}'`;
+}
+
+export function unknownClientType(type: string): string {
+  return `ERR Unknown client type '${cstr(type)}'`;
+}
+
+export function noSuchUser(user: string): string {
+  return `ERR No such user '${cstr(user)}'`;
+}
+
+/** CLIENT SETINFO with an attribute other than LIB-NAME / LIB-VER (Redis 7.2). */
+export function unrecognizedOption(attr: string): string {
+  return `ERR Unrecognized option '${cstr(attr)}'`;
+}
+
+/** CLIENT SETINFO value outside '!'..'~' (Redis 7.2; names the attribute as the client wrote it). */
+export function clientAttrInvalid(attr: string): string {
+  return `ERR ${cstr(attr)} cannot contain spaces, newlines or special characters.`;
+}
 
 export function wrongArity(fullName: string): string {
   return `ERR wrong number of arguments for '${fullName}' command`;
@@ -65,8 +135,14 @@ export function unknownSubcommand(sub: string, cmd: string): string {
   return `ERR unknown subcommand '${cut(sub)}'. Try ${cmd.toUpperCase()} HELP.`;
 }
 
+/** addReplySubcommandSyntaxError: commands that parse their own subcommands (DEBUG). */
 export function unknownSubcommandOrArity(sub: string, cmd: string): string {
-  return `ERR Unknown subcommand or wrong number of arguments for '${cut(sub)}'. Try ${cmd.toUpperCase()} HELP.`;
+  return `ERR unknown subcommand or wrong number of arguments for '${cut(sub)}'. Try ${cmd.toUpperCase()} HELP.`;
+}
+
+/** EXPIRE and friends with an option other than NX/XX/GT/LT (printed with %s: stops at a NUL). */
+export function unsupportedOption(opt: string): string {
+  return `ERR Unsupported option ${cstr(opt)}`;
 }
 
 function cut(s: string): string {

@@ -5,6 +5,52 @@
 import type { CommandSpec } from './spec.js';
 import { connectionCommands } from './connection.js';
 import { clientCommands } from './client.js';
+import { serverCommands } from './server.js';
 import { stringCommands } from './string.js';
+import { stringRangeCommands } from './string-range.js';
+import { stringCounterCommands } from './string-counters.js';
+import { lcsCommands } from './lcs.js';
+import { listCommands } from './list.js';
+import { listBlockingCommands } from './list-blocking.js';
+import { transactionCommands } from './transactions.js';
+import { pubsubCommands } from './pubsub.js';
+import { genericCommands } from './generic.js';
+import { expireCommands } from './expire.js';
+import { scanCommands } from './scan.js';
+import { objectCommands } from './object.js';
+import { debugCommands } from './debug.js';
+import { configCommands } from './config.js';
+import { zsetCommands } from './zset.js';
+import { zsetRangeCommands } from './zset-range.js';
+import { zsetSetopCommands } from './zset-setops.js';
+import { hashCommands } from './hash.js';
+import { hashRandomCommands } from './hash-random.js';
+import { setCommands } from './set.js';
+import { setAlgebraCommands } from './set-algebra.js';
 
-export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [connectionCommands, clientCommands, stringCommands];
+export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
+  connectionCommands,
+  clientCommands,
+  serverCommands,
+  stringCommands,
+  stringRangeCommands,
+  stringCounterCommands,
+  lcsCommands,
+  listCommands,
+  listBlockingCommands,
+  transactionCommands,
+  pubsubCommands,
+  genericCommands,
+  expireCommands,
+  scanCommands,
+  objectCommands,
+  debugCommands,
+  configCommands,
+  zsetCommands,
+  zsetRangeCommands,
+  zsetSetopCommands,
+  hashCommands,
+  hashRandomCommands,
+  setCommands,
+  setAlgebraCommands,
+];

@@ -137,8 +137,11 @@ export interface ClientSession {
   libVer: string;
   noTouch: boolean;
   noEvict: boolean;
-  /** 'on' | 'off' | 'skip' — CLIENT REPLY. */
-  replyMode: 'on' | 'off' | 'skip';
+  /**
+   * CLIENT REPLY: 'skip' drops the reply of the command running (or about to run);
+   * 'skip-next' is what CLIENT REPLY SKIP sets, turned into 'skip' when it completes.
+   */
+  replyMode: 'on' | 'off' | 'skip' | 'skip-next';
   /** Close the connection after the reply has been written (QUIT). */
   closeAfterReply: boolean;
   readonly createdAt: number;
@@ -166,25 +169,88 @@ export interface ServerServices {
 export interface ConfigAccess {
   /** Matching (name, value) pairs for CONFIG GET patterns. */
   matching(patterns: readonly string[]): [string, string][];
-  /** Apply CONFIG SET pairs atomically; returns an error message or null. */
-  set(pairs: readonly [string, string][]): string | null;
+  /**
+   * Apply CONFIG SET pairs atomically; returns an error message or null. isLocalClient tells
+   * whether the caller is local, for enable-protected-configs 'local'.
+   */
+  set(pairs: readonly [string, string][], opts?: { isLocalClient?: () => boolean }): string | null;
+  /** CONFIG REWRITE into the configuration file; returns an error message or null. */
+  rewrite?(forceAll?: boolean): string | null;
   /** The current value of one directive (for code that needs it as text). */
   get(name: string): string;
 }
 
+/** Redis's client types (CLIENT LIST/KILL TYPE). */
+export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
+/** CLIENT KILL's filter form; every given field must match. */
+export interface ClientKillFilter {
+  id?: number;
+  type?: ClientType;
+  addr?: string;
+  laddr?: string;
+  user?: string;
+  /** Leave the calling client alone (default yes; the old `CLIENT KILL addr` form kills it too). */
+  skipMe: boolean;
+}
+
 export interface ClientRegistry {
-  list(filter: { ids?: readonly number[]; type?: string }): string;
-  info(id: number): string;
-  /** Kill clients; returns how many were killed, or an error message. */
-  kill(filters: readonly [string, string][], self: number, legacyAddr: string | null): number | string;
+  /** CLIENT LIST lines, each ending in '\n'; `argvMem` is the caller's current argv size. */
+  list(filter: { ids?: readonly number[]; type?: ClientType }, caller: ClientSession, argvMem: number): string;
+  /** CLIENT INFO: the caller's line, ending in '\n'. */
+  info(caller: ClientSession, argvMem: number): string;
+  /** Kill matching clients (the caller is closed after its reply); returns how many matched. */
+  kill(filter: ClientKillFilter, caller: ClientSession): number;
   nextId(): number;
 }
 
 export interface CommandRegistry {
   lookup(name: string): CommandSpec | undefined;
   all(): readonly CommandSpec[];
+  /** ACL categories as COMMAND INFO reports them (explicit plus those implied by the flags). */
+  aclCategories(spec: CommandSpec): readonly AclCategory[];
   /** Positions of keys in argv per the spec (COMMAND GETKEYS); null when it has none. */
   keyPositions(spec: CommandSpec, argv: Argv): number[];
+}
+
+/** A blocking command's wait (see src/blocking/blocking.ts). */
+export interface BlockRequest {
+  /** Keys to wait on, in the client's current database. */
+  readonly keys: readonly string[];
+  /** Absolute deadline in ms (wall clock), or 0 to wait forever. */
+  readonly deadline: number;
+  /** Try again now that `key` may be ready; reply and return true if the client was served. */
+  serve(key: string): boolean;
+  /** Reply what the command answers on timeout (usually a null). */
+  timeout(): void;
+}
+
+/** MULTI/EXEC/WATCH state of the client, driven by the transaction commands. */
+export interface TransactionControl {
+  /** MULTI; returns an error message when refused. */
+  begin(): string | null;
+  /** EXEC: runs the queue and replies (or replies the error / null). */
+  exec(): void;
+  discard(): string | null;
+  watch(keys: readonly string[]): string | null;
+  unwatch(): void;
+  readonly inMulti: boolean;
+}
+
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+
+/** Pub/Sub operations of the client (see src/pubsub/pubsub.ts). */
+export interface PubSubControl {
+  /** SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE: subscribes and replies one confirmation per name. */
+  subscribe(kind: SubscriptionKind, names: readonly string[]): void;
+  /** The UNSUBSCRIBE family; null names = all of that kind. Replies the confirmations. */
+  unsubscribe(kind: SubscriptionKind, names: readonly string[] | null): void;
+  publish(kind: 'channel' | 'shard', channel: string, message: string): number;
+  activeChannels(kind: 'channel' | 'shard', pattern: string | null): string[];
+  count(kind: 'channel' | 'shard', name: string): number;
+  readonly patternCount: number;
+  /** Channel + pattern subscriptions of this client (shard ones are counted apart, as Redis). */
+  readonly subscriptions: number;
 }
 
 /** Everything a handler sees. One instance per connection, reused for every command. */
@@ -201,4 +267,10 @@ export interface CommandContext {
   select(index: number): void;
   /** The full name of the running command, as Redis prints it in errors ('set', 'client|kill'). */
   readonly commandName: string;
+  /** False inside MULTI/EXEC and scripts, where blocking commands answer at once. */
+  readonly canBlock: boolean;
+  /** Suspend this client until req.serve() succeeds or the deadline passes. */
+  block(req: BlockRequest): void;
+  readonly tx: TransactionControl;
+  readonly pubsub: PubSubControl;
 }

@@ -9,7 +9,7 @@ import type { OptionRow } from './options.js';
 const I64 = 9223372036854775807;
 
 export const ENCODING_OPTIONS: readonly OptionRow[] = [
-  { name: 'hash-max-listpack-entries', aliases: ['hash-max-ziplist-entries'], kind: 'int', default: '128', min: 0, max: I64, mutable: true },
+  { name: 'hash-max-listpack-entries', aliases: ['hash-max-ziplist-entries'], kind: 'int', default: '512', min: 0, max: I64, mutable: true },
   { name: 'hash-max-listpack-value', aliases: ['hash-max-ziplist-value'], kind: 'int', default: '64', min: 0, max: I64, mutable: true },
   { name: 'set-max-intset-entries', kind: 'int', default: '512', min: 0, max: I64, mutable: true },
   // 7.2's names, accepted because configs written for newer servers use them.

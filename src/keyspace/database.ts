@@ -7,14 +7,17 @@
  * `shardCapacity` keys, new keys go to further shards. A key lives in exactly one shard.
  *
  * Lazy expiry happens in lookupRead/lookupWrite, as in Redis's lookupKey*; the active cycle is
- * in keyspace.ts. Every modification goes through `signalModified` (WATCH, blocked clients)
- * and `notify` (keyspace events); command families never reach those subsystems directly.
+ * in keyspace.ts. A key with expire time `when` is expired once now > when (Redis's
+ * keyIsExpired), so at now === when it still exists with a TTL of 0. Every modification goes
+ * through `signalModified` (WATCH, blocked clients) and `notify` (keyspace events); command
+ * families never reach those subsystems directly.
  *
  * SCAN: a cursor names a live Map iterator kept in a small table (V8 Map iterators survive
  * insertions, deletions and rehashing, visiting each entry present throughout exactly once),
  * together with how many entries it has visited. An unknown or evicted cursor resumes by
  * position, which still returns every key that was present throughout unless keys before it
- * were deleted meanwhile. See docs/architecture.md.
+ * were deleted meanwhile. A key lives in one shard for its whole life, so walking the shards
+ * in order keeps the guarantee. See docs/architecture.md.
  */
 import type { RedisValue } from '../values/types.js';
 import { compactLru, withLru } from '../values/string.js';
@@ -25,6 +28,16 @@ import { NOTIFY } from './notify.js';
 export const DEFAULT_SHARD_CAPACITY = 1 << 23;
 
 const CURSOR_SLOTS = 1024;
+
+/** Flags for lookupReadFlags, as Redis's LOOKUP_* (a plain read uses none of them). */
+export const LOOKUP = {
+  /** Do not update the LRU/LFU word (TTL, TYPE, EXISTS, OBJECT). */
+  NOTOUCH: 1,
+  /** Do not fire the 'keymiss' event (OBJECT). */
+  NONOTIFY: 2,
+  /** Do not count keyspace hits/misses. */
+  NOSTATS: 4,
+} as const;
 
 interface ScanState {
   it: Iterator<string>;
@@ -61,6 +74,11 @@ export class Database {
     let n = 0;
     for (const s of this.shards) n += s.size;
     return n;
+  }
+
+  /** How many Maps the dictionary spans (1 until it outgrows shardCapacity). */
+  get shardCount(): number {
+    return this.shards.length;
   }
 
   // ---- raw dictionary access (no expiry logic) -------------------------------------------
@@ -127,7 +145,7 @@ export class Database {
   expireIfNeeded(key: string): boolean {
     if (this.expires.size === 0) return false;
     const when = this.expires.get(key);
-    if (when === undefined || when > this.ks.now) return false;
+    if (when === undefined || when >= this.ks.now) return false;
     if (this.ks.expiryFrozen) return false;
     this.deleteExpired(key);
     return true;
@@ -164,6 +182,30 @@ export class Database {
     if (v !== undefined && this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     if (v !== undefined && !this.ks.noTouch) v = this.touch(key, v);
     return v;
+  }
+
+  /**
+   * Look up for reading with Redis's LOOKUP_* flags (lookupKeyReadWithFlags): lazy expiry
+   * always; stats, 'keymiss' and the LRU/LFU touch unless the flags say otherwise.
+   */
+  lookupReadFlags(key: string, flags: number): RedisValue | undefined {
+    let v = this.peek(key);
+    if (v !== undefined && this.expires.size !== 0 && this.expireIfNeeded(key)) v = undefined;
+    if (v === undefined) {
+      if ((flags & LOOKUP.NOSTATS) === 0) this.ks.stats.keyspaceMisses++;
+      if ((flags & LOOKUP.NONOTIFY) === 0) this.notify(NOTIFY.KEY_MISS, 'keymiss', key);
+      return undefined;
+    }
+    if ((flags & LOOKUP.NOSTATS) === 0) this.ks.stats.keyspaceHits++;
+    if ((flags & LOOKUP.NOTOUCH) === 0 && !this.ks.noTouch) v = this.touch(key, v);
+    return v;
+  }
+
+  /** Whether the key has an expire in the past, without deleting it (KEYS; keyIsExpired). */
+  keyIsExpired(key: string): boolean {
+    if (this.expires.size === 0 || this.ks.expiryFrozen) return false;
+    const when = this.expires.get(key);
+    return when !== undefined && when < this.ks.now;
   }
 
   /** Exists without stats or touch (EXISTS uses lookupRead in Redis; this is for internals). */
@@ -250,18 +292,18 @@ export class Database {
   /** Remove every key (FLUSHDB); returns how many there were. */
   flush(): number {
     const n = this.size;
-    const hadKeys = n > 0;
-    const keys = hadKeys && this.ks.hooks.wantsFlushedKeys() ? this.allKeys() : null;
+    this.ks.hooks.flushing(this, null);
     this.main = new Map();
     this.shards = [this.main];
     this.expires = new Map();
     this.resetIterators();
-    if (keys) for (const k of keys) this.signalModified(k);
     return n;
   }
 
   /** Exchange contents with another database (SWAPDB). */
   swapWith(other: Database): void {
+    this.ks.hooks.flushing(this, other);
+    this.ks.hooks.flushing(other, this);
     const m = this.main;
     const s = this.shards;
     const e = this.expires;
@@ -299,10 +341,11 @@ export class Database {
   // ---- SCAN -------------------------------------------------------------------------------
 
   /**
-   * Visit about `count` entries starting at `cursor`; returns the next cursor (0 when done).
-   * Expired keys met on the way are deleted and skipped, as Redis's scan does.
+   * Collect the keys of about `count` entries starting at `cursor` into `out`; returns the next
+   * cursor (0 when the iteration is complete). Keys come as they are, expired or not: the
+   * caller filters (MATCH, TYPE, then lazy expiry) in Redis's order.
    */
-  scan(cursor: number, count: number, visit: (key: string, v: RedisValue) => void): number {
+  scanKeys(cursor: number, count: number, out: string[]): number {
     let st: ScanState | undefined;
     let slot = cursor % CURSOR_SLOTS;
     const visitedIn = Math.floor(cursor / CURSOR_SLOTS);
@@ -318,13 +361,11 @@ export class Database {
       this.nextCursorSlot = this.nextCursorSlot + 1 >= CURSOR_SLOTS ? 1 : this.nextCursorSlot + 1;
     }
     let seen = 0;
-    const due: string[] = [];
     while (seen < count) {
       const r = st.it.next();
       if (r.done) {
         if (st.shard + 1 >= this.shards.length) {
-          this.cursors[slot] = undefined;
-          this.flushDue(due);
+          if (this.cursors[slot] === st) this.cursors[slot] = undefined;
           return 0;
         }
         st.shard++;
@@ -333,23 +374,10 @@ export class Database {
       }
       st.visited++;
       seen++;
-      const key = r.value;
-      const v = this.peek(key);
-      if (v === undefined) continue;
-      const when = this.expires.size === 0 ? undefined : this.expires.get(key);
-      if (when !== undefined && when <= this.ks.now && !this.ks.expiryFrozen) {
-        due.push(key);
-        continue;
-      }
-      visit(key, v);
+      out.push(r.value);
     }
-    this.flushDue(due);
     this.cursors[slot] = st;
     return st.visited * CURSOR_SLOTS + slot;
-  }
-
-  private flushDue(keys: string[]): void {
-    for (const k of keys) this.expireIfNeeded(k);
   }
 
   private advance(st: ScanState): boolean {
@@ -368,29 +396,21 @@ export class Database {
   // ---- random keys -----------------------------------------------------------------------
 
   /**
-   * A random key, for RANDOMKEY: a persistent iterator advanced by a random stride, so each
-   * call is O(stride) rather than O(n). Expired keys are skipped (and deleted) like Redis.
+   * A random key, for RANDOMKEY (dbRandomKey): a persistent iterator advanced by a random
+   * stride, so each call is O(stride) rather than O(n). A volatile key found expired is deleted
+   * and the search goes on, so the loop ends: every turn either returns or removes a key.
    */
   randomKey(): string | null {
-    const total = this.size;
-    if (total === 0) return null;
-    const allVolatile = this.expires.size === total;
-    for (let tries = 0; tries < 100; tries++) {
+    for (;;) {
+      const total = this.size;
+      if (total === 0) return null;
       const stride = Math.floor(this.ks.random() * Math.min(total, 64));
       let key: string | null = null;
       for (let i = 0; i <= stride; i++) key = this.nextRandomIterKey();
       if (key === null) return null;
-      const when = this.expires.size === 0 ? undefined : this.expires.get(key);
-      if (when !== undefined && when <= this.ks.now) {
-        // Like Redis: when every key is volatile, give up after a while and return one.
-        if (allVolatile && tries >= 99) return key;
-        this.expireIfNeeded(key);
-        if (this.size === 0) return null;
-        continue;
-      }
+      if (this.expires.size !== 0 && this.expires.has(key) && this.expireIfNeeded(key)) continue;
       return key;
     }
-    return null;
   }
 
   private nextRandomIterKey(): string | null {

@@ -6,10 +6,13 @@
  * Pure data: no sockets, no RESP, no clock of its own. The server sets `now` before each
  * command (Redis's cached mstime) and supplies `random`.
  *
- * The active expiry cycle mirrors Redis's activeExpireCycle (slow cycle): per database, sample
- * 20 keys with an expire; delete the expired ones; repeat while more than 10% of a sample
- * was stale; stop at a time budget (25% of the cron period by default). Sampling walks a
- * persistent iterator over the expires Map, so across cycles every volatile key is examined.
+ * The active expiry cycle mirrors Redis's activeExpireCycle: each call visits up to 16
+ * databases, resuming after the last one visited (all of them when the previous call ran out
+ * of time); per database it samples 20 volatile keys (+5 per active-expire-effort step),
+ * deletes the expired ones and repeats while more than 10% (-1 per step) of a sample was
+ * stale, checking every 16 samples against its time budget. Sampling walks a persistent
+ * iterator over the expires Map rather than random buckets, so across cycles every volatile
+ * key is examined in turn.
  */
 import { Database, DEFAULT_SHARD_CAPACITY } from './database.js';
 import { lfuInitWord, lfuTouch, lruClock } from './lru.js';
@@ -19,8 +22,11 @@ export interface KeyspaceHooks {
   modified(db: Database, key: string): void;
   /** A keyspace event to publish (already filtered by notifyFlags' class bits). */
   event(type: number, event: string, key: string, dbid: number): void;
-  /** Whether FLUSHDB must signal every key (some client WATCHes keys). */
-  wantsFlushedKeys(): boolean;
+  /**
+   * The database is about to be emptied (FLUSHDB/FLUSHALL) or, when `replacedWith` is given,
+   * swapped with another (SWAPDB): WATCH must dirty keys that exist in either.
+   */
+  flushing(db: Database, replacedWith: Database | null): void;
 }
 
 export interface KeyspaceStats {
@@ -51,11 +57,17 @@ export type EvictionKind = 'lru' | 'lfu' | 'none';
 const NO_HOOKS: KeyspaceHooks = {
   modified() {},
   event() {},
-  wantsFlushedKeys: () => false,
+  flushing() {},
 };
 
+/** Redis's ACTIVE_EXPIRE_CYCLE_* tuning at effort 1, and CRON_DBS_PER_CALL. */
 const KEYS_PER_LOOP = 20;
+const FAST_DURATION_MS = 1;
+const SLOW_TIME_PERC = 25;
 const ACCEPTABLE_STALE = 10; // percent
+const DBS_PER_CALL = 16;
+
+export type ExpireCycleKind = 'slow' | 'fast';
 
 export class Keyspace {
   readonly dbs: Database[];
@@ -63,6 +75,8 @@ export class Keyspace {
   now = Date.now();
   /** Set while a script runs or while loading: keys do not expire (Redis's behaviour). */
   expiryFrozen = false;
+  /** DEBUG SET-ACTIVE-EXPIRE: whether the cron reclaims expired keys nobody reads. */
+  activeExpireEnabled = true;
   /** Set by CLIENT NO-TOUCH / OBJECT: lookups do not update LRU/LFU. */
   noTouch = false;
   notifyFlags = 0;
@@ -72,7 +86,7 @@ export class Keyspace {
   lfuDecayTime = 1;
   hooks: KeyspaceHooks = NO_HOOKS;
   readonly encoding: EncodingLimits = {
-    hashMaxListpackEntries: 128,
+    hashMaxListpackEntries: 512,
     hashMaxListpackValue: 64,
     setMaxIntsetEntries: 512,
     setMaxListpackEntries: 128,
@@ -83,6 +97,10 @@ export class Keyspace {
     listCompressDepth: 0,
   };
   random: () => number = Math.random;
+  /** Active expiry state kept across calls, as the statics of activeExpireCycle. */
+  private expireNextDb = 0;
+  private expireTimelimitExit = false;
+  private lastFastCycle = -Infinity;
   stats: KeyspaceStats = {
     keyspaceHits: 0,
     keyspaceMisses: 0,
@@ -125,65 +143,92 @@ export class Keyspace {
   }
 
   /**
-   * One slow active-expiry cycle within `budgetMs` of wall time. `clock` reads the real time
-   * (for the budget); key expiry compares with `now`, which the caller sets first.
+   * One active-expiry cycle. 'slow' runs from the cron with (25 + 2·effort)% of the cron period;
+   * 'fast' is meant for the end of an event-loop turn and runs for at most 1 ms (+25% per effort
+   * step), no more often than every other such period, and only when the last cycle ran out of
+   * time. (Redis also lets it run when the stale-key estimate is high, but compares a ratio with
+   * a percentage there, so in practice only the time-limit condition ever holds; we keep that.)
+   * `effort` is active-expire-effort (1..10). `clock` reads real time in ms for the budget; key
+   * expiry compares with `now`, which the caller sets first.
    */
-  activeExpireCycle(budgetMs: number, clock: () => number): void {
+  activeExpireCycle(kind: ExpireCycleKind, hz: number, effortConfig: number, clock: () => number): void {
     if (this.expiryFrozen) return;
+    const effort = Math.min(9, Math.max(0, effortConfig - 1));
+    const keysPerLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * effort;
+    const fastDuration = FAST_DURATION_MS + (FAST_DURATION_MS / 4) * effort;
+    const acceptableStale = ACCEPTABLE_STALE - effort;
     const start = clock();
-    let sampled = 0;
-    let expired = 0;
-    let timedOut = false;
-    for (const db of this.dbs) {
-      if (timedOut) break;
-      let iteration = 0;
-      for (;;) {
+    if (kind === 'fast') {
+      if (!this.expireTimelimitExit && this.stats.expiredStalePerc < acceptableStale) return;
+      if (start < this.lastFastCycle + fastDuration * 2) return;
+      this.lastFastCycle = start;
+    }
+    const n = this.dbs.length;
+    const dbsPerCall = DBS_PER_CALL > n || this.expireTimelimitExit ? n : DBS_PER_CALL;
+    const timelimit = kind === 'fast' ? fastDuration : Math.max(0.001, ((SLOW_TIME_PERC + 2 * effort) * 1000) / hz / 100);
+    this.expireTimelimitExit = false;
+    const now = this.now;
+    let totalSampled = 0;
+    let totalExpired = 0;
+    let iteration = 0;
+    for (let j = 0; j < dbsPerCall && !this.expireTimelimitExit; j++) {
+      // Advance first, so a database that exhausts the budget does not get it again next time.
+      const db = this.dbs[this.expireNextDb % n] as Database;
+      this.expireNextDb = (this.expireNextDb + 1) % n;
+      let sampled = 0;
+      let expired = 0;
+      do {
+        iteration++;
         if (db.expires.size === 0) {
           db.avgTtl = 0;
           break;
         }
-        let checked = 0;
-        let gone = 0;
+        const num = Math.min(db.expires.size, keysPerLoop);
+        sampled = 0;
+        expired = 0;
         let ttlSum = 0;
         let ttlSamples = 0;
-        const budget = Math.min(KEYS_PER_LOOP, db.expires.size);
-        while (checked < budget) {
+        let wrapped = false;
+        while (sampled < num) {
           if (db.expireCursor === null) db.expireCursor = db.expires.entries();
           const r = db.expireCursor.next();
           if (r.done) {
             db.expireCursor = null;
-            if (checked === 0 && iteration > 0) break;
+            // Deletions may have shrunk the Map below `num`: do not sample a key twice.
+            if (wrapped) break;
+            wrapped = true;
             continue;
           }
-          checked++;
-          const [key, when] = r.value;
-          if (when <= this.now) {
+          const key = r.value[0];
+          const when = r.value[1];
+          const ttl = when - now;
+          if (now > when) {
             db.deleteExpired(key);
-            gone++;
-          } else {
-            ttlSum += when - this.now;
+            expired++;
+          }
+          if (ttl > 0) {
+            ttlSum += ttl;
             ttlSamples++;
           }
+          sampled++;
         }
-        sampled += checked;
-        expired += gone;
+        totalSampled += sampled;
+        totalExpired += expired;
         if (ttlSamples > 0) {
-          const avg = ttlSum / ttlSamples;
-          // Running average weighted like Redis (2% of the new sample).
-          db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+          // Running average: 2% for this sample, 98% for the previous estimate (integer maths).
+          const avg = Math.trunc(ttlSum / ttlSamples);
+          if (db.avgTtl === 0) db.avgTtl = avg;
+          db.avgTtl = Math.trunc(db.avgTtl / 50) * 49 + Math.trunc(avg / 50);
         }
-        iteration++;
-        if ((iteration & 15) === 0 && clock() - start > budgetMs) {
-          timedOut = true;
+        if ((iteration & 0xf) === 0 && clock() - start > timelimit) {
+          this.expireTimelimitExit = true;
           this.stats.expiredTimeCapReachedCount++;
           break;
         }
-        if (checked === 0 || (gone * 100) / checked <= ACCEPTABLE_STALE) break;
-      }
+      } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptableStale);
     }
-    const elapsed = clock() - start;
-    this.stats.expireCycleCpuMs += elapsed;
-    const perc = sampled ? expired / sampled : 0;
+    this.stats.expireCycleCpuMs += clock() - start;
+    const perc = totalSampled ? totalExpired / totalSampled : 0;
     this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
   }
 }

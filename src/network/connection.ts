@@ -7,9 +7,12 @@
  * by client-query-buffer-limit, checked as bytes arrive, before a request is assembled.
  */
 import type { Socket } from 'node:net';
-import { PARSE_COMMAND, PARSE_ERROR, RequestParser } from '../protocol/request-parser.js';
+import { PARSE_COMMAND, PARSE_ERROR, RequestParser, reprBytes } from '../protocol/request-parser.js';
 import type { Client, ClientTransport } from '../server/client.js';
 import type { Server } from '../server/server.js';
+
+/** How long a closing connection may stay half-open while the peer has not hung up. */
+const CLOSE_LINGER_MS = 250;
 
 export class Connection implements ClientTransport {
   readonly parser: RequestParser;
@@ -51,15 +54,27 @@ export class Connection implements ClientTransport {
     server.stats.netInputBytes += chunk.length;
     const p = this.parser;
     p.feed(chunk);
-    if (p.pending > server.limits.clientQueryBufferLimit) {
-      server.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${this.addr} qbuf=${p.pending}`);
+    if (p.pending > server.limits.clientQueryBufferLimit || p.overflow) {
+      server.log('warning', `Closing client that reached max query buffer length: ${server.clients.line(c)} (qbuf initial bytes: ${reprBytes(p.peek(64))})`);
       this.destroy();
       return;
     }
     c.lastInteraction = server.clockNow();
+    // A blocked client's further requests wait in the query buffer, as in Redis.
+    if (c.blocked) return;
+    this.processInput();
+  }
+
+  /** Run every complete request buffered, stopping if the client blocks or closes. */
+  private processInput(): void {
+    const server = this.server;
+    const c = this.client;
+    const p = this.parser;
     const dispatcher = server.dispatcher;
+    // Another client may have changed it meanwhile (CONFIG SET requirepass "" lets everyone in).
+    p.authenticated = c.authenticated;
     for (;;) {
-      if (c.closing || this.closed) break;
+      if (c.closing || this.closed || c.blocked) break;
       const r = p.next();
       if (r === PARSE_COMMAND) {
         dispatcher.dispatch(c, p.argv);
@@ -70,8 +85,12 @@ export class Connection implements ClientTransport {
         // A command may have authenticated the client (AUTH, HELLO): lift the parser limits.
         p.authenticated = c.authenticated;
       } else if (r === PARSE_ERROR) {
+        // Like any reply, the error is counted but not sent under CLIENT REPLY OFF / SKIP.
+        // (Redis then leaves the connection open but deaf until the peer hangs up; we close.)
+        const mark = c.reply.mark();
         c.reply.error(`ERR ${p.error}`);
-        server.log('verbose', `Protocol error (${p.error}) from client: id=${c.id} addr=${this.addr}`);
+        if (c.replyMode !== 'on') c.reply.rollback(mark);
+        server.log('verbose', `Protocol error (${p.error}) from client: ${server.clients.line(c)}. Query buffer during protocol error: ${reprBytes(p.peek(128))}`);
         this.close();
         return;
       } else {
@@ -79,6 +98,12 @@ export class Connection implements ClientTransport {
       }
     }
     this.flush();
+  }
+
+  /** The client was unblocked: send its reply and carry on with what it sent meanwhile. */
+  resume(): void {
+    if (this.closed) return;
+    this.processInput();
   }
 
   flush(): void {
@@ -95,7 +120,15 @@ export class Connection implements ClientTransport {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.socket.end();
+    // Send FIN after the replies, keep reading (and discarding) until the peer hangs up too,
+    // and close for good after CLOSE_LINGER_MS at most, so that a client still sending sees
+    // the connection go away. Closing at once with unread input would make the kernel reset
+    // the connection, which can destroy the reply before the client has read it.
+    const sock = this.socket;
+    sock.end();
+    const timer = setTimeout(() => sock.destroy(), CLOSE_LINGER_MS);
+    timer.unref();
+    sock.once('close', () => clearTimeout(timer));
     this.teardown();
   }
 

@@ -65,12 +65,12 @@ export class Listeners {
     }
     if (s.clientMap.size >= s.config.int('maxclients')) {
       s.stats.rejectedConnections++;
-      sock.end(MAXCLIENTS_MSG);
+      sock.end(MAXCLIENTS_MSG, () => sock.destroy());
       return;
     }
     if (s.config.bool('protected-mode') && s.requirepass === '' && !isLoopback(sock.remoteAddress)) {
       s.stats.rejectedConnections++;
-      sock.end(PROTECTED_MODE_MSG);
+      sock.end(PROTECTED_MODE_MSG, () => sock.destroy());
       return;
     }
     const ka = s.config.int('tcp-keepalive');

@@ -15,13 +15,14 @@ const UPPER_TO_LOWER = 0x20;
 export class Argv {
   buf: Buffer;
   argc = 0;
-  starts: Int32Array;
-  ends: Int32Array;
+  // Float64Array rather than Int32Array: a request may span more than 2 GB of input.
+  starts: Float64Array;
+  ends: Float64Array;
 
   constructor(buf: Buffer = EMPTY, capacity = 16) {
     this.buf = buf;
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
+    this.starts = new Float64Array(capacity);
+    this.ends = new Float64Array(capacity);
   }
 
   /** Make room for `n` arguments (only ever grows). */
@@ -29,8 +30,8 @@ export class Argv {
     if (n <= this.starts.length) return;
     let cap = this.starts.length * 2;
     while (cap < n) cap *= 2;
-    const s = new Int32Array(cap);
-    const e = new Int32Array(cap);
+    const s = new Float64Array(cap);
+    const e = new Float64Array(cap);
     s.set(this.starts);
     e.set(this.ends);
     this.starts = s;

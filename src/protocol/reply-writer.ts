@@ -16,6 +16,8 @@
 import { formatDouble } from './number-format.js';
 
 const SLAB = 16 * 1024;
+/** A slab grown beyond this for a big reply is released once its bytes are taken. */
+const MAX_KEPT_SLAB = 1024 * 1024;
 
 export const SHARED = {
   ok: Buffer.from('+OK\r\n'),
@@ -43,6 +45,8 @@ export class ReplyWriter {
   private slab: Buffer = EMPTY;
   private start = 0;
   private off = 0;
+  /** Bytes written into earlier slabs: mark() positions stay valid across a new slab. */
+  private base = 0;
 
   /** Bytes waiting to be taken. */
   get length(): number {
@@ -51,18 +55,28 @@ export class ReplyWriter {
 
   /** A position to roll back to (CLIENT REPLY SKIP/OFF discard a command's reply). */
   mark(): number {
-    return this.off;
+    return this.base + this.off;
   }
 
+  /** Drop what was written since `mark`, unless part of it has already been taken. */
   rollback(mark: number): void {
-    if (mark >= this.start && mark <= this.off) this.off = mark;
+    const o = mark - this.base;
+    if (o >= this.start && o <= this.off) this.off = o;
   }
 
   /** Hand the pending bytes over (to socket.write); null when there are none. */
   take(): Buffer | null {
     if (this.off === this.start) return null;
     const out = this.slab.subarray(this.start, this.off);
-    this.start = this.off;
+    if (this.slab.length > MAX_KEPT_SLAB) {
+      // A big reply made this slab big: let it go with the write instead of keeping it.
+      this.base += this.off;
+      this.slab = EMPTY;
+      this.start = 0;
+      this.off = 0;
+    } else {
+      this.start = this.off;
+    }
     return out;
   }
 
@@ -71,6 +85,7 @@ export class ReplyWriter {
     const pending = this.off - this.start;
     const next = Buffer.allocUnsafe(Math.max(SLAB, (pending + n) * 2));
     if (pending > 0) this.slab.copy(next, 0, this.start, this.off);
+    this.base += this.start;
     this.slab = next;
     this.start = 0;
     this.off = pending;
@@ -103,7 +118,8 @@ export class ReplyWriter {
     if (n < 10) {
       s[o++] = 0x30 + n;
     } else {
-      const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : Math.floor(Math.log10(n)) + 1;
+      let digits = 2;
+      for (let t = 100; t <= n; t *= 10) digits++;
       let p = o + digits - 1;
       let v = n;
       while (v > 0) {

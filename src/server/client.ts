@@ -7,14 +7,23 @@
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import type { ClientSession, CommandContext, ServerServices } from '../commands/spec.js';
+import type { BlockRequest, ClientSession, CommandContext, ServerServices } from '../commands/spec.js';
+import type { Blockable } from '../blocking/blocking.js';
+import type { Watcher, WatchedKey } from '../transactions/watch.js';
+import type { ClientTransaction } from './transaction.js';
+import type { Subscriber } from '../pubsub/pubsub.js';
+import type { ClientPubSub } from './client-pubsub.js';
 
 /** What the server needs from the connection underneath a client. */
 export interface ClientTransport {
   /** Flush pending replies to the peer. */
   flush(): void;
+  /** After an unblock: flush the reply and process requests buffered meanwhile. */
+  resume(): void;
   /** Close after flushing what is pending (QUIT, CLIENT KILL, protocol errors). */
   close(): void;
+  /** Close at once, dropping pending output (output buffer limits). */
+  destroy(): void;
   readonly queryBufferLength: number;
   readonly outputBufferLength: number;
   readonly fd: number;
@@ -22,7 +31,7 @@ export interface ClientTransport {
   readonly laddr: string;
 }
 
-export class Client implements ClientSession, CommandContext {
+export class Client implements ClientSession, CommandContext, Blockable, Watcher, Subscriber {
   readonly id: number;
   name = '';
   dbIndex = 0;
@@ -32,7 +41,7 @@ export class Client implements ClientSession, CommandContext {
   libVer = '';
   noTouch = false;
   noEvict = false;
-  replyMode: 'on' | 'off' | 'skip' = 'on';
+  replyMode: 'on' | 'off' | 'skip' | 'skip-next' = 'on';
   closeAfterReply = false;
   readonly createdAt: number;
   lastInteraction: number;
@@ -45,6 +54,23 @@ export class Client implements ClientSession, CommandContext {
   transport: ClientTransport | null = null;
   /** Set when the client is being closed; no more commands run. */
   closing = false;
+  /** Waiting in a blocking command; its further requests stay buffered. */
+  blocked = false;
+  /** Inside EXEC or a script: blocking commands must not block. */
+  inExec = false;
+  /** WATCH state. */
+  dirtyCas = false;
+  watched: WatchedKey[] = [];
+  /** MULTI state; installed by the server right after construction. */
+  tx!: ClientTransaction;
+  /** Pub/Sub state. */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+  softLimitSince = 0;
+  pubsub!: ClientPubSub;
+  /** Installed by the server: registers a blocked command. */
+  blocker: ((c: Client, req: BlockRequest) => void) | null = null;
 
   constructor(
     id: number,
@@ -70,6 +96,36 @@ export class Client implements ClientSession, CommandContext {
 
   set resp(v: 2 | 3) {
     this.reply.resp = v;
+  }
+
+  get canBlock(): boolean {
+    return !this.inExec && this.blocker !== null;
+  }
+
+  block(req: BlockRequest): void {
+    if (this.blocker === null) throw new Error('this client cannot block');
+    this.blocker(this, req);
+  }
+
+  resume(): void {
+    this.transport?.resume();
+  }
+
+  deliver(frame: Buffer): void {
+    this.reply.raw(frame);
+    this.transport?.flush();
+  }
+
+  get outputBufferLength(): number {
+    return this.transport?.outputBufferLength ?? 0;
+  }
+
+  disconnect(_reason: string): void {
+    this.transport?.destroy();
+  }
+
+  replyError(msg: string): void {
+    this.reply.error(msg);
   }
 
   select(index: number): void {

@@ -31,6 +31,10 @@ export const F = {
   allow_busy: 1 << 18,
 } as const satisfies Record<CommandFlag, number>;
 
+/** Not a Redis flag: commands that run (not queue) inside MULTI, as processCommand's list. */
+export const TX_CONTROL = 1 << 30;
+const TX_CONTROL_NAMES = new Set(['multi', 'exec', 'discard', 'watch', 'quit', 'reset']);
+
 export interface CommandStats {
   calls: number;
   usec: number;
@@ -45,6 +49,8 @@ export class CommandEntry {
   readonly subcommands: Map<string, CommandEntry> | null;
   readonly stats: CommandStats = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
   readonly aclCategories: readonly AclCategory[];
+  /** The name requests use (spec.name unless rename-command changed it). */
+  name: string;
 
   constructor(
     readonly spec: CommandSpec,
@@ -52,8 +58,10 @@ export class CommandEntry {
   ) {
     let f = 0;
     for (const fl of spec.flags) f |= F[fl];
+    if (parent === null && TX_CONTROL_NAMES.has(spec.name)) f |= TX_CONTROL;
     this.flags = f;
     this.fullName = parent ? `${parent.spec.name}|${spec.name}` : spec.name;
+    this.name = spec.name;
     this.aclCategories = deriveAclCategories(spec);
     if (spec.subcommands && spec.subcommands.length > 0) {
       this.subcommands = new Map();
@@ -104,6 +112,8 @@ export class CommandTable implements CommandRegistry {
   private readonly byName = new Map<string, CommandEntry>();
   private readonly byHash = new Map<number, CommandEntry[]>();
   readonly entries: CommandEntry[] = [];
+  /** Longest name a request can use (renamed commands may be long random strings). */
+  private maxNameLength = 32;
 
   constructor(families: readonly (readonly CommandSpec[])[]) {
     for (const fam of families) for (const spec of fam) this.add(spec);
@@ -125,12 +135,12 @@ export class CommandTable implements CommandRegistry {
     const b = argv.buf;
     const s = argv.starts[0] as number;
     const e = argv.ends[0] as number;
-    if (e - s > 32) return undefined;
+    if (e - s > this.maxNameLength) return undefined;
     const list = this.byHash.get(hashFolded(b, s, e));
     if (list === undefined) return undefined;
     for (let i = 0; i < list.length; i++) {
       const cand = list[i] as CommandEntry;
-      const name = cand.spec.name;
+      const name = cand.name;
       if (name.length !== e - s) continue;
       let ok = true;
       for (let j = 0; j < name.length; j++) {
@@ -146,12 +156,44 @@ export class CommandTable implements CommandRegistry {
     return undefined;
   }
 
+  /**
+   * rename-command: requests reach the command by `to` from now on, or not at all when `to` is
+   * ''. Errors and statistics keep its real name, as in Redis. Returns Redis's error or null.
+   */
+  rename(from: string, to: string): string | null {
+    const e = this.byName.get(from.toLowerCase());
+    if (e === undefined) return 'No such command in rename-command';
+    const target = to.toLowerCase();
+    if (target !== '' && this.byName.has(target)) return 'Target command name already exists';
+    this.byName.delete(e.name);
+    const h = hashFolded(e.name, 0, e.name.length);
+    const list = this.byHash.get(h) ?? [];
+    list.splice(list.indexOf(e), 1);
+    if (list.length === 0) this.byHash.delete(h);
+    if (target === '') {
+      this.entries.splice(this.entries.indexOf(e), 1);
+      return null;
+    }
+    e.name = target;
+    this.maxNameLength = Math.max(this.maxNameLength, target.length);
+    this.byName.set(target, e);
+    const h2 = hashFolded(target, 0, target.length);
+    const list2 = this.byHash.get(h2);
+    if (list2) list2.push(e);
+    else this.byHash.set(h2, [e]);
+    return null;
+  }
+
   entry(name: string): CommandEntry | undefined {
     const lower = name.toLowerCase();
     const bar = lower.indexOf('|');
     if (bar < 0) return this.byName.get(lower);
     const parent = this.byName.get(lower.slice(0, bar));
     return parent?.subcommands?.get(lower.slice(bar + 1));
+  }
+
+  aclCategories(spec: CommandSpec): readonly AclCategory[] {
+    return deriveAclCategories(spec);
   }
 
   lookup(name: string): CommandSpec | undefined {

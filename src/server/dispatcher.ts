@@ -9,15 +9,27 @@
  * than patching command code.
  */
 import type { Argv } from '../protocol/argv.js';
+import { SHARED } from '../protocol/reply-writer.js';
 import { ERR, unknownCommand, unknownSubcommand, wrongArity } from '../commands/errors.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Client } from './client.js';
-import { F, type CommandEntry, type CommandTable } from './command-table.js';
+import { F, TX_CONTROL, type CommandEntry, type CommandTable } from './command-table.js';
 
 export type Gate = (c: Client, e: CommandEntry, argv: Argv) => string | null;
 
 /** Commands that must be authenticated first unless flagged no_auth. */
 export const requireAuth: Gate = (c, e) => (c.authenticated || (e.flags & F.no_auth) !== 0 ? null : ERR.noAuth);
+
+/** Commands a RESP2 client may run while subscribed. */
+const SUBSCRIBER_ALLOWED = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
+
+/** RESP2 subscribers can only manage subscriptions (RESP3 ones may run anything). */
+export const subscriberContext: Gate = (c, e) => {
+  if (c.resp !== 2 || (c.channels.size === 0 && c.patterns.size === 0 && c.shardChannels.size === 0)) return null;
+  const name = e.parent ? e.parent.spec.name : e.spec.name;
+  if (SUBSCRIBER_ALLOWED.has(name)) return null;
+  return `ERR Can't execute '${e.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+};
 
 export interface DispatchHooks {
   /** After a command that changed data (dirty > 0): propagation to AOF/replicas. */
@@ -27,7 +39,7 @@ export interface DispatchHooks {
 }
 
 export class Dispatcher {
-  readonly gates: Gate[] = [requireAuth];
+  readonly gates: Gate[] = [requireAuth, subscriberContext];
   hooks: DispatchHooks | null = null;
   /** Total changes since the last save, Redis's server.dirty. */
   dirty = 0;
@@ -35,6 +47,11 @@ export class Dispatcher {
   rejectedCalls = 0;
   readonly errorStats = new Map<string, number>();
   totalErrorReplies = 0;
+  /**
+   * Error replies already attributed to a command (Redis's prev_err_count): an error raised
+   * by a command inside EXEC or a script counts as that command's failure, not EXEC's too.
+   */
+  private errorMark = 0;
 
   constructor(
     readonly table: CommandTable,
@@ -59,6 +76,7 @@ export class Dispatcher {
     }
     const arity = e.spec.arity;
     if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
+      e.stats.rejectedCalls++;
       this.reject(c, wrongArity(e.fullName));
       return null;
     }
@@ -78,6 +96,16 @@ export class Dispatcher {
         return;
       }
     }
+    const tx = c.tx;
+    if (tx.queue !== null && (e.flags & TX_CONTROL) === 0) {
+      if ((e.flags & F.no_multi) !== 0) {
+        this.reject(c, 'ERR Command not allowed inside a transaction');
+        return;
+      }
+      tx.queue.push({ entry: e, argv: argv.clone() });
+      c.reply.raw(SHARED.queued);
+      return;
+    }
     this.call(c, e, argv);
   }
 
@@ -88,7 +116,7 @@ export class Dispatcher {
     const w = c.reply;
     const skip = c.replyMode === 'skip';
     const mark = w.mark();
-    const errorsBefore = this.totalErrorReplies;
+    this.errorMark = this.totalErrorReplies;
     this.ks.now = this.clock();
     c.commandName = e.fullName;
     c.dirty = 0;
@@ -104,15 +132,11 @@ export class Dispatcher {
     const st = e.stats;
     st.calls++;
     st.usec += usec;
-    if (this.totalErrorReplies !== errorsBefore) st.failedCalls++;
+    if (this.totalErrorReplies > this.errorMark) st.failedCalls++;
+    this.errorMark = this.totalErrorReplies;
     this.totalCommands++;
     c.lastCommand = e.fullName;
-    if (c.replyMode === 'off') {
-      w.rollback(mark);
-    } else if (skip) {
-      w.rollback(mark);
-      if (c.replyMode === 'skip') c.replyMode = 'on';
-    }
+    if (skip || c.replyMode !== 'on') applyReplyMode(c, skip, mark);
     const dirty = c.dirty;
     if (dirty > 0) {
       this.dirty += dirty;
@@ -123,7 +147,18 @@ export class Dispatcher {
 
   private reject(c: Client, msg: string): void {
     this.rejectedCalls++;
+    // Any command refused while queueing makes EXEC fail with EXECABORT, as in Redis.
+    if (c.tx.queue !== null) c.tx.aborted = true;
+    const mode = c.replyMode;
+    if (mode === 'on') {
+      c.reply.error(msg);
+      return;
+    }
+    // CLIENT REPLY OFF / SKIP silence refusals too; errorstats still count them.
+    const mark = c.reply.mark();
     c.reply.error(msg);
+    c.reply.rollback(mark);
+    if (mode === 'skip') c.replyMode = 'on';
   }
 
   /** Count an error reply by its code (INFO errorstats). Wired to every ReplyWriter. */
@@ -133,4 +168,16 @@ export class Dispatcher {
     const code = sp < 0 ? msg : msg.slice(0, sp);
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
   }
+}
+
+/**
+ * CLIENT REPLY after a command, as Redis checks its flags when a reply is written: a skipped
+ * command's reply is dropped unless the command itself turned replies on (CLIENT REPLY ON);
+ * OFF drops everything; a skip lasts one command, and SKIP arms it for the next one.
+ */
+function applyReplyMode(c: Client, skipped: boolean, mark: number): void {
+  const mode = c.replyMode;
+  if (mode === 'off' || (skipped && mode !== 'on')) c.reply.rollback(mark);
+  if (mode === 'skip') c.replyMode = 'on';
+  else if (mode === 'skip-next') c.replyMode = 'skip';
 }

@@ -15,8 +15,15 @@ import { CommandTable } from './command-table.js';
 import { Dispatcher } from './dispatcher.js';
 import { Client, type ClientTransport } from './client.js';
 import { ClientList } from './client-list.js';
-import { buildInfo } from './info.js';
+import { buildInfo, ServerMetrics } from './info.js';
+import { ERR } from '../commands/errors.js';
 import { Logger, type LogLevel } from './log.js';
+import { BlockManager } from '../blocking/blocking.js';
+import { wireSubsystems } from './subsystems.js';
+import { WatchManager } from '../transactions/watch.js';
+import { ClientTransaction } from './transaction.js';
+import { ClientPubSub } from './client-pubsub.js';
+import { PubSub, parsePubsubLimit } from '../pubsub/pubsub.js';
 
 export const REDIS_VERSION = '7.0.15';
 export const CINNABAR_VERSION = '0.1.0';
@@ -36,6 +43,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Called when SHUTDOWN (or a signal) decides the server stops. */
   onShutdown?: () => void;
+  /** Absolute path of the config file loaded, for INFO's config_file ('' when none). */
+  configFile?: string;
 }
 
 export class Server implements ServerServices {
@@ -53,6 +62,12 @@ export class Server implements ServerServices {
   readonly limits = { protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024 };
   readonly clockNow: () => number;
   readonly runId: string;
+  readonly blocking: BlockManager<Client>;
+  readonly watches = new WatchManager<Client>();
+  readonly pubsub = new PubSub<Client>();
+  /** Rates and peaks INFO reports, sampled by the cron. */
+  readonly metrics = new ServerMetrics();
+  readonly configFile: string;
   /** Ports actually listened on, filled in by the listener. */
   tcpPort = 0;
   private cron: NodeJS.Timeout | null = null;
@@ -67,13 +82,19 @@ export class Server implements ServerServices {
     this.logger = opts.logger ?? new Logger(this.config);
     this.log = (level, msg) => this.logger.log(level, msg);
     this.onShutdown = opts.onShutdown ?? null;
+    this.configFile = opts.configFile ?? '';
     this.runId = randomHex(40);
     this.ks = new Keyspace(this.config.int('databases'));
     if (opts.random) this.ks.random = opts.random;
     this.table = new CommandTable(ALL_COMMANDS);
+    for (const [from, to] of this.config.renamedCommands) this.table.rename(from, to);
     this.dispatcher = new Dispatcher(this.table, this.ks, this.clockNow);
     this.clients = new ClientList(this);
+    this.blocking = new BlockManager<Client>((c, fn) => this.runAs(c, fn), this.clockNow);
+    wireSubsystems(this);
     for (const row of ENCODING_OPTIONS) this.applyConfig(row.name, this.config.get(row.name));
+    if (this.config.row('client-output-buffer-limit')) this.applyConfig('client-output-buffer-limit', this.config.get('client-output-buffer-limit'));
+    this.pubsub.now = this.clockNow;
     for (const name of ['proto-max-bulk-len', 'client-query-buffer-limit', 'notify-keyspace-events', 'maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time', 'hz']) {
       this.applyConfig(name, this.config.get(name));
     }
@@ -134,8 +155,15 @@ export class Server implements ServerServices {
         this.ks.encoding[field] = Number(value);
         break;
       }
+      case 'client-output-buffer-limit': {
+        const l = parsePubsubLimit(value);
+        if (l) this.pubsub.limit = l;
+        break;
+      }
       case 'requirepass':
-        // Redis: setting a password does not log out connected clients.
+        // Redis: setting a password does not log out connected clients; clearing it makes the
+        // default user nopass, so connections that never authenticated may run commands.
+        if (value === '') for (const c of this.clientMap.values()) c.authenticated = true;
         break;
       default:
         break;
@@ -151,17 +179,12 @@ export class Server implements ServerServices {
     this.cron.unref();
   }
 
-  activeExpireEnabled = true;
-
   private serverCron(): void {
     const now = this.clockNow();
     this.ks.now = now;
-    if (this.activeExpireEnabled) {
-      const hz = this.config.int('hz');
-      const effort = this.config.int('active-expire-effort') - 1;
-      // 25% of each cron period (+2% per effort step), as ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
-      const budget = ((1000 / hz) * (25 + 2 * effort)) / 100;
-      this.ks.activeExpireCycle(budget, () => performance.now());
+    this.metrics.cron(this, now);
+    if (this.ks.activeExpireEnabled) {
+      this.ks.activeExpireCycle('slow', this.config.int('hz'), this.config.int('active-expire-effort'), () => performance.now());
     }
     const timeout = this.config.int('timeout');
     if (timeout > 0) {
@@ -179,6 +202,9 @@ export class Server implements ServerServices {
     const c = new Client(id, this.ks, this, this.requirepass === '', this.clockNow());
     c.transport = transport;
     c.reply.onError = (msg) => this.dispatcher.countError(msg);
+    c.blocker = (cl, req) => this.blocking.block(cl, req);
+    c.tx = new ClientTransaction(c, this);
+    c.pubsub = new ClientPubSub(c, this);
     this.clientMap.set(id, c);
     if (transport) this.stats.connectionsReceived++;
     return c;
@@ -186,7 +212,22 @@ export class Server implements ServerServices {
 
   removeClient(c: Client): void {
     c.closing = true;
+    if (c.blocked) this.blocking.drop(c.id);
+    if (c.watched.length > 0) this.watches.unwatchAll(c);
+    this.pubsub.removeAll(c);
     this.clientMap.delete(c.id);
+  }
+
+  /**
+   * Run work for a client outside its own request (a blocked command being served, a
+   * timeout): the command time is refreshed and changes are counted like a command's.
+   */
+  runAs(c: Client, fn: () => boolean): boolean {
+    this.ks.now = this.clockNow();
+    c.dirty = 0;
+    const r = fn();
+    if (c.dirty > 0) this.dispatcher.dirty += c.dirty;
+    return r;
   }
 
   nextClientId(): number {
@@ -207,6 +248,7 @@ export class Server implements ServerServices {
     this.dispatcher.rejectedCalls = 0;
     this.dispatcher.errorStats.clear();
     this.dispatcher.totalErrorReplies = 0;
+    this.metrics.peakMemory = this.metrics.usedMemory();
     for (const e of this.table.entries) {
       const all = e.subcommands ? [e, ...e.subcommands.values()] : [e];
       for (const x of all) {
@@ -219,9 +261,12 @@ export class Server implements ServerServices {
   }
 
   shutdown(opts: { nosave: boolean; save: boolean; now: boolean; force: boolean; abort: boolean }): string | null {
-    if (opts.abort) return 'ERR No shutdown in progress.';
-    // Persistence is not built yet: there is nothing to save, so SAVE/NOSAVE only differ in logs.
-    this.log('warning', opts.nosave ? 'User requested shutdown...' : 'User requested shutdown...');
+    // Nothing can be in progress: with no replicas to wait for, a shutdown completes at once.
+    if (opts.abort) return ERR.noShutdownInProgress;
+    this.log('warning', 'User requested shutdown...');
+    // No save points and no AOF, as Redis 7.0 configured that way: only SAVE asks for a
+    // snapshot, and persistence is not built yet, so there is nothing to write.
+    if (opts.save) this.log('warning', 'SAVE requested, but persistence is not available: nothing saved.');
     this.beginShutdown();
     return null;
   }
