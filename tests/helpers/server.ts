@@ -5,6 +5,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startServer, type RunningServer, type StartOptions } from '../../src/index.js';
 import { globMatch } from '../../src/util/glob.js';
 import { ReplyError, RespClient, type Reply } from './resp-client.js';
@@ -75,7 +78,8 @@ function freePort(): Promise<number> {
 /** Start the real redis-server 7.0 on loopback (no persistence) for comparison tests. */
 export async function startOracle(args: string[] = []): Promise<Oracle> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
+  const dir = mkdtempSync(path.join(tmpdir(), 'oracle-'));
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args], {
     stdio: 'ignore',
   });
   const clients: RespClient[] = [];
