@@ -199,6 +199,11 @@ function push(ctx: CommandContext, argv: Argv, head: boolean, onlyExisting: bool
 /** After elements left a list: fire the pop event and delete the key if it became empty. */
 export function afterPop(db: Database, key: string, list: RedisList, event: string): void {
   db.notify(NOTIFY.LIST, event, key);
+  dropIfEmpty(db, key, list);
+}
+
+/** Redis never keeps an empty list: delete it (with its 'del' event), else signal the change. */
+function dropIfEmpty(db: Database, key: string, list: RedisList): void {
   if (list.length === 0) {
     db.delete(key);
     db.notify(NOTIFY.GENERIC, 'del', key);
@@ -407,12 +412,7 @@ function lrem(ctx: CommandContext, argv: Argv): void {
   }
   if (removed > 0) {
     ctx.db.notify(NOTIFY.LIST, 'lrem', key);
-    if (list.length === 0) {
-      ctx.db.delete(key);
-      ctx.db.notify(NOTIFY.GENERIC, 'del', key);
-    } else {
-      ctx.db.signalModified(key);
-    }
+    dropIfEmpty(ctx.db, key, list);
     ctx.dirty += removed;
   }
   ctx.reply.integer(removed);
@@ -444,12 +444,7 @@ function ltrim(ctx: CommandContext, argv: Argv): void {
     list.trim(start, end);
   }
   ctx.db.notify(NOTIFY.LIST, 'ltrim', key);
-  if (list.length === 0) {
-    ctx.db.delete(key);
-    ctx.db.notify(NOTIFY.GENERIC, 'del', key);
-  } else {
-    ctx.db.signalModified(key);
-  }
+  dropIfEmpty(ctx.db, key, list);
   ctx.dirty += removed;
   ctx.reply.ok();
 }
@@ -547,12 +542,7 @@ export function moveOne(ctx: CommandContext, db: Database, src: string, dst: str
   db.notify(NOTIFY.LIST, toHead ? 'lpush' : 'rpush', dst);
   ctx.reply.bulk(value);
   db.notify(NOTIFY.LIST, fromHead ? 'lpop' : 'rpop', src);
-  if (slist.length === 0) {
-    db.delete(src);
-    db.notify(NOTIFY.GENERIC, 'del', src);
-  } else {
-    db.signalModified(src);
-  }
+  dropIfEmpty(db, src, slist);
   ctx.dirty++;
   return value;
 }
