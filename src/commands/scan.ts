@@ -2,8 +2,9 @@
  * Keyspace iteration: KEYS, SCAN, RANDOMKEY, plus the cursor and option parsing that HSCAN,
  * SSCAN and ZSCAN share with SCAN (parseScanCursor, parseScanOptions).
  *
- * SCAN's cursor is opaque (see Database.scanKeys): it names a live iterator, so every key
- * present for the whole iteration is returned, as Redis guarantees. Filtering happens in
+ * SCAN's cursor is Redis's: a reverse-binary bucket cursor over the key dictionary
+ * (keyspace/keydict.ts), stateless, and every key present for the whole iteration is
+ * returned across resizes, as Redis guarantees. Filtering happens in
  * Redis's order after the keys are collected: MATCH, then TYPE (a read lookup, which counts a
  * hit or miss and reclaims the key if expired), then lazy expiry. A lone '*' pattern matches
  * everything, the empty key included (Redis's fast path; '**' does not match "").

@@ -80,7 +80,7 @@ function decrby(ctx: CommandContext, argv: Argv): void {
 /** Redis's incrDecrCommand: argv[1] += incr as int64. */
 function incrDecr(ctx: CommandContext, argv: Argv, incr: number | bigint): void {
   const db = ctx.db;
-  const key = argv.str(1);
+  const key = db.keyFromBytes(argv.buf, argv.starts[1] as number, argv.ends[1] as number);
   const v = db.lookupWrite(key);
   let cur: number | bigint = 0;
   if (v !== undefined) {

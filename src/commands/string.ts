@@ -144,7 +144,7 @@ export function replyString(ctx: CommandContext, v: StringValue): void {
 
 /** GET key */
 function get(ctx: CommandContext, argv: Argv): void {
-  const v = ctx.db.lookupRead(argv.str(1));
+  const v = ctx.db.lookupReadBytes(argv.buf, argv.starts[1] as number, argv.ends[1] as number);
   if (v === undefined) ctx.reply.nullBulk();
   else if (typeof v === 'string') ctx.reply.bulk(v, v.length - META_CHARS);
   else if (v.type === 'string') replyString(ctx, v as StringValue);
@@ -320,9 +320,8 @@ function set(ctx: CommandContext, argv: Argv): void {
   if (argv.argc === 3) {
     // The plain form, inlined: no options to parse, no condition to check.
     const db = ctx.db;
-    const key = argv.str(1);
-    if (db.expires.size !== 0) db.expireIfNeeded(key);
-    db.set(key, compactFromBytes(argv.buf, argv.starts[2] as number, argv.ends[2] as number, ctx.ks.initialWord()), false);
+    const value = compactFromBytes(argv.buf, argv.starts[2] as number, argv.ends[2] as number, ctx.ks.initialWord());
+    const key = db.setBytes(argv.buf, argv.starts[1] as number, argv.ends[1] as number, value, false);
     ctx.dirty++;
     db.notify(NOTIFY.STRING, 'set', key);
     ctx.reply.ok();
@@ -460,9 +459,8 @@ function msetGeneric(ctx: CommandContext, argv: Argv, nx: boolean): void {
   const starts = argv.starts;
   const ends = argv.ends;
   for (let j = 1; j < argc; j += 2) {
-    const key = argv.str(j);
-    if (db.expires.size !== 0) db.expireIfNeeded(key);
-    db.set(key, compactFromBytes(argv.buf, starts[j + 1] as number, ends[j + 1] as number, lru), false);
+    const value = compactFromBytes(argv.buf, starts[j + 1] as number, ends[j + 1] as number, lru);
+    const key = db.setBytes(argv.buf, starts[j] as number, ends[j] as number, value, false);
     db.notify(NOTIFY.STRING, 'set', key);
   }
   ctx.dirty += (argc - 1) >> 1;

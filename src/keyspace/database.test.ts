@@ -1,7 +1,6 @@
 /**
- * Unit tests of Database and the active expiry cycle, with a tiny shard capacity so that a few
- * hundred keys span many Maps: the same code paths a database of more than 2^24 keys takes
- * (V8's limit per Map), exercised in milliseconds.
+ * Unit tests of Database (over KeyDict) and the active expiry cycle: look-ups by string and by
+ * request bytes, growth and shrinking of the bucket table under SCAN, random keys, expiry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +10,6 @@ import { NOTIFY_ALL, NOTIFY } from './notify.js';
 import { compactFromString, compactLru, strText } from '../values/string.js';
 import type { RedisValue } from '../values/types.js';
 
-const CAP = 100;
 const T0 = 1_700_000_000_000;
 
 /** A deterministic random source (xorshift), so tests do not depend on luck. */
@@ -33,7 +31,7 @@ interface Recorder {
 }
 
 function setup(dbs = 16): { ks: Keyspace; db: Database; rec: Recorder } {
-  const ks = new Keyspace(dbs, CAP);
+  const ks = new Keyspace(dbs);
   ks.now = T0;
   ks.random = seeded(42);
   const rec: Recorder = { events: [], modified: [] };
@@ -67,34 +65,44 @@ function scanAll(db: Database, count: number, between: (round: number) => void =
   return seen;
 }
 
-test('set, get, overwrite and delete across many shards', () => {
-  const { ks, db } = setup();
+test('set, get, overwrite and delete, by string and by bytes', () => {
+  const { ks, db, rec } = setup();
   fill(ks, db, 1000);
   assert.equal(db.size, 1000);
-  assert.equal(db.shardCount, 1000 / CAP);
   for (let i = 0; i < 1000; i++) assert.equal(text(db.lookupRead(`key:${i}`)), `v${i}`);
-  // Overwriting keeps the key in its shard: no growth, new value visible.
-  for (const i of [0, 150, 999]) assert.equal(db.set(`key:${i}`, val(ks, 'new')), false);
-  assert.equal(db.size, 1000);
-  assert.equal(db.shardCount, 10);
+  const req = Buffer.from('*2\r\n$3\r\nGET\r\n$7\r\nkey:150\r\n', 'latin1');
+  const at = req.indexOf('key:150');
+  assert.equal(text(db.lookupReadBytes(req, at, at + 7)), 'v150');
+  assert.equal(text(db.lookupReadBytes(req, at, at + 6)), 'v15', 'a prefix is another key');
+  assert.equal(db.lookupReadBytes(req, at, at + 4), undefined);
+  // Overwriting by bytes keeps the stored key string and does not fire 'new'.
+  const stored = db.keyFromBytes(req, at, at + 7);
+  rec.events.length = 0;
+  assert.equal(db.setBytes(req, at, at + 7, val(ks, 'new'), false), stored);
+  assert.deepEqual(rec.events, []);
   assert.equal(text(db.peek('key:150')), 'new');
-  // Deleting from several shards, then adding, reuses the room freed in the first shards.
+  for (const i of [0, 999]) assert.equal(db.set(`key:${i}`, val(ks, 'new')), false);
+  assert.equal(db.size, 1000);
+  // A new key by bytes fires 'new'; binary bytes survive as latin1 chars.
+  const bin = Buffer.from([0, 0xff, 0x80, 0x0d, 0x0a]);
+  assert.equal(db.setBytes(bin, 0, 5, val(ks, 'b'), false), '\u0000\u00ff\u0080\r\n');
+  assert.deepEqual(rec.events, ['0:new:\u0000\u00ff\u0080\r\n']);
+  assert.equal(text(db.lookupRead('\u0000\u00ff\u0080\r\n')), 'b');
+  db.delete('\u0000\u00ff\u0080\r\n');
+  // Deleting moves other entries around; all stay reachable.
   for (const i of [1, 2, 3, 250, 251, 998]) assert.equal(db.delete(`key:${i}`), true);
   assert.equal(db.delete('key:1'), false);
   assert.equal(db.size, 994);
-  for (let i = 0; i < 6; i++) assert.equal(db.set(`extra:${i}`, val(ks, 'x')), true);
-  assert.equal(db.size, 1000);
-  assert.equal(db.shardCount, 10);
-  db.set('one-more', val(ks, 'x'));
-  assert.equal(db.shardCount, 11);
-  assert.equal(db.peek('key:250'), undefined);
-  assert.equal(text(db.peek('extra:5')), 'x');
+  for (let i = 0; i < 1000; i++) {
+    const gone = [1, 2, 3, 250, 251, 998].includes(i);
+    assert.equal(db.peek(`key:${i}`) === undefined, gone, `key:${i}`);
+  }
   const all = new Set(db.allKeys());
-  assert.equal(all.size, 1001);
-  assert.ok(all.has('one-more') && all.has('key:999') && !all.has('key:998'));
+  assert.equal(all.size, 994);
+  assert.ok(all.has('key:999') && !all.has('key:998'));
 });
 
-test('add and replace on a sharded dictionary', () => {
+test('add and replace', () => {
   const { ks, db, rec } = setup();
   fill(ks, db, 350);
   db.add('added', val(ks, 'a'));
@@ -104,7 +112,17 @@ test('add and replace on a sharded dictionary', () => {
   assert.equal(db.size, 351);
 });
 
-test('SCAN returns every key exactly once across shards', () => {
+test('the bucket table grows and shrinks with the key count', () => {
+  const { ks, db } = setup();
+  fill(ks, db, 5000);
+  assert.equal(db.dict.bucketCount, 8192);
+  for (let i = 0; i < 4900; i++) db.delete(`key:${i}`);
+  // Below 10% fill it shrinks to the smallest power of two holding the keys.
+  assert.ok(db.dict.bucketCount <= 256, `buckets ${db.dict.bucketCount}`);
+  for (let i = 4900; i < 5000; i++) assert.equal(text(db.peek(`key:${i}`)), `v${i}`);
+});
+
+test('SCAN returns every key exactly once', () => {
   const { ks, db } = setup();
   fill(ks, db, 1000);
   for (const count of [1, 7, 10, 1000, 5000]) {
@@ -114,30 +132,32 @@ test('SCAN returns every key exactly once across shards', () => {
   }
 });
 
-test('SCAN guarantee: keys present throughout are returned while others come and go', () => {
+test('SCAN guarantee: keys present throughout are returned while the table grows and shrinks', () => {
   const { ks, db } = setup();
   fill(ks, db, 500, 'stable:');
   const rnd = seeded(7);
   let added = 0;
-  const seen = scanAll(db, 10, () => {
-    // Between calls: add 10 keys (new shards keep appearing) and delete 5 transient ones.
-    for (let j = 0; j < 10; j++) db.set(`added:${added++}`, val(ks, 'x'));
-    for (let j = 0; j < 5; j++) db.delete(`added:${Math.floor(rnd() * added)}`);
+  const bucketCounts = new Set<number>();
+  const seen = scanAll(db, 10, (round) => {
+    // Between calls: the table grows (many adds), then shrinks (deletes), several times.
+    if (round % 40 < 20) {
+      for (let j = 0; j < 200; j++) db.set(`added:${added++}`, val(ks, 'x'));
+    } else {
+      for (let j = 0; j < 400; j++) db.delete(`added:${Math.floor(rnd() * added)}`);
+    }
+    bucketCounts.add(db.dict.bucketCount);
   });
-  assert.ok(db.shardCount > 5, 'the test must span several shards');
+  assert.ok(bucketCounts.size >= 3, `the table must be resized during the scan (${[...bucketCounts]})`);
   const stable = new Set(seen.filter((k) => k.startsWith('stable:')));
   assert.equal(stable.size, 500);
-  // Each present-throughout key is reported once (the live iterator never revisits).
-  assert.equal(seen.filter((k) => k.startsWith('stable:')).length, 500);
 });
 
-test('SCAN with an unknown cursor resumes by position', () => {
+test('SCAN cursors are stateless: repeating a step gives the same keys', () => {
   const { ks, db } = setup();
   fill(ks, db, 300);
   const first: string[] = [];
   const cursor = db.scanKeys(0, 50, first);
   assert.notEqual(cursor, 0);
-  // Restarting the same step again (a client retrying) still completes the iteration.
   const again: string[] = [];
   let c = db.scanKeys(cursor, 50, again);
   const retry: string[] = [];
@@ -148,29 +168,16 @@ test('SCAN with an unknown cursor resumes by position', () => {
   assert.equal(new Set([...first, ...again, ...rest]).size, 300);
 });
 
-test('SCAN cursors are reset by FLUSHDB and SWAPDB', () => {
+test('randomKey returns every key eventually', () => {
   const { ks, db } = setup();
-  fill(ks, db, 200);
-  const out: string[] = [];
-  const cursor = db.scanKeys(0, 150, out);
-  db.flush();
-  fill(ks, db, 20, 'fresh:');
-  const after: string[] = [];
-  // The stale cursor skips by position (150 > 20 keys): the iteration is simply over.
-  assert.equal(db.scanKeys(cursor, 10, after), 0);
-  assert.deepEqual(after, []);
-});
-
-test('randomKey visits keys of every shard', () => {
-  const { ks, db } = setup();
-  fill(ks, db, 1000);
-  const shardsSeen = new Set<number>();
-  for (let i = 0; i < 400; i++) {
+  fill(ks, db, 50);
+  const seen = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
     const k = db.randomKey();
     assert.ok(k !== null && db.peek(k) !== undefined);
-    shardsSeen.add(Math.floor(Number(k.slice(4)) / CAP));
+    seen.add(k);
   }
-  assert.equal(shardsSeen.size, 10);
+  assert.equal(seen.size, 50);
 });
 
 test('randomKey skips and reclaims expired keys, and returns null when all are gone', () => {
@@ -187,7 +194,7 @@ test('randomKey skips and reclaims expired keys, and returns null when all are g
   assert.equal(ks.stats.expiredKeys, 300);
 });
 
-test('flush empties every shard and signals the hook', () => {
+test('flush empties the database and signals the hook', () => {
   const { ks, db } = setup();
   let flushed = 0;
   ks.hooks.flushing = () => {
@@ -198,16 +205,15 @@ test('flush empties every shard and signals the hook', () => {
   assert.equal(db.flush(), 450);
   assert.equal(flushed, 1);
   assert.equal(db.size, 0);
-  assert.equal(db.shardCount, 1);
   assert.equal(db.expires.size, 0);
   assert.equal(db.peek('key:420'), undefined);
   assert.equal(db.randomKey(), null);
   assert.deepEqual(scanAll(db, 10), []);
   fill(ks, db, 150);
-  assert.equal(db.shardCount, 2);
+  assert.equal(db.size, 150);
 });
 
-test('swapWith exchanges sharded contents and expires', () => {
+test('swapWith exchanges contents and expires', () => {
   const { ks, db } = setup();
   const other = ks.db(3);
   fill(ks, db, 250, 'a:');
@@ -216,7 +222,6 @@ test('swapWith exchanges sharded contents and expires', () => {
   db.swapWith(other);
   assert.equal(db.size, 30);
   assert.equal(other.size, 250);
-  assert.equal(other.shardCount, 3);
   assert.equal(text(other.peek('a:240')), 'v240');
   assert.equal(other.getExpire('a:240'), T0 + 5000);
   assert.equal(db.getExpire('a:240'), -1);
@@ -266,7 +271,7 @@ function steppingClock(step: number): () => number {
   return () => (t += step);
 }
 
-test('active expiry reclaims expired keys across shards without any read', () => {
+test('active expiry reclaims expired keys without any read', () => {
   const { ks, db, rec } = setup();
   fill(ks, db, 1000);
   for (let i = 0; i < 1000; i += 2) db.setExpire(`key:${i}`, T0 + 1000);

@@ -1,33 +1,25 @@
 /**
- * Database: one of the numbered keyspaces (SELECT n). Owns the key → value dictionary and the
- * key → absolute-expiry (ms) dictionary, like Redis's `dict` and `expires`.
+ * Database: one of the numbered keyspaces (SELECT n). Owns the key → value dictionary
+ * (KeyDict, see keydict.ts) and the key → absolute-expiry (ms) dictionary, like Redis's `dict`
+ * and `expires`.
  *
- * Dictionary: a V8 Map holds at most 2^24 entries, so the dictionary is a list of Maps
- * ("shards"). Nearly always there is one, and the hot path touches `main` directly; past
- * `shardCapacity` keys, new keys go to further shards. A key lives in exactly one shard.
- *
- * Lazy expiry happens in lookupRead/lookupWrite, as in Redis's lookupKey*; the active cycle is
- * in keyspace.ts. A key with expire time `when` is expired once now > when (Redis's
+ * Lazy expiry happens in the lookups, as in Redis's lookupKey*; the active cycle is in
+ * keyspace.ts. A key with expire time `when` is expired once now > when (Redis's
  * keyIsExpired), so at now === when it still exists with a TTL of 0. Every modification goes
  * through `signalModified` (WATCH, blocked clients) and `notify` (keyspace events); command
  * families never reach those subsystems directly.
  *
- * SCAN: a cursor names a live Map iterator kept in a small table (V8 Map iterators survive
- * insertions, deletions and rehashing, visiting each entry present throughout exactly once),
- * together with how many entries it has visited. An unknown or evicted cursor resumes by
- * position, which still returns every key that was present throughout unless keys before it
- * were deleted meanwhile. A key lives in one shard for its whole life, so walking the shards
- * in order keeps the guarantee. See docs/architecture.md.
+ * The *Bytes variants take a key as bytes of the request (GET, SET, INCR, MSET): an existing
+ * key is found without making a string of it, and the stored key string is used from then on.
+ *
+ * SCAN uses the dictionary's reverse-binary bucket cursor, as Redis does: stateless, and
+ * every key present for the whole iteration is returned. See docs/architecture.md.
  */
 import type { RedisValue } from '../values/types.js';
 import { compactLru, withLru } from '../values/string.js';
 import type { Keyspace } from './keyspace.js';
+import { KeyDict } from './keydict.js';
 import { NOTIFY } from './notify.js';
-
-/** Keys per Map; V8's limit is 2^24 entries. */
-export const DEFAULT_SHARD_CAPACITY = 1 << 23;
-
-const CURSOR_SLOTS = 1024;
 
 /** Flags for lookupReadFlags, as Redis's LOOKUP_* (a plain read uses none of them). */
 export const LOOKUP = {
@@ -39,104 +31,29 @@ export const LOOKUP = {
   NOSTATS: 4,
 } as const;
 
-interface ScanState {
-  it: Iterator<string>;
-  shard: number;
-  visited: number;
-  gen: number;
-}
-
 export class Database {
   readonly id: number;
-  main: Map<string, RedisValue> = new Map();
-  private shards: Map<string, RedisValue>[] = [this.main];
+  dict = new KeyDict();
   expires: Map<string, number> = new Map();
-  /** Bumped when the dictionary is replaced (FLUSHDB, SWAPDB) so stale cursors restart. */
-  private gen = 0;
-  private cursors: (ScanState | undefined)[] = [];
-  private nextCursorSlot = 1;
   /** Iterator over `expires` used by the active expiry cycle; survives between cycles. */
   expireCursor: Iterator<[string, number]> | null = null;
   /** Sum of TTLs seen by the active cycle, for INFO's avg_ttl (an estimate, as in Redis). */
   avgTtl = 0;
-  private randomIt: Iterator<string> | null = null;
 
   constructor(
     id: number,
     readonly ks: Keyspace,
-    readonly shardCapacity = DEFAULT_SHARD_CAPACITY,
   ) {
     this.id = id;
   }
 
   get size(): number {
-    if (this.shards.length === 1) return this.main.size;
-    let n = 0;
-    for (const s of this.shards) n += s.size;
-    return n;
+    return this.dict.size;
   }
-
-  /** How many Maps the dictionary spans (1 until it outgrows shardCapacity). */
-  get shardCount(): number {
-    return this.shards.length;
-  }
-
-  // ---- raw dictionary access (no expiry logic) -------------------------------------------
 
   /** The value without expiry checks or LRU update. */
   peek(key: string): RedisValue | undefined {
-    const v = this.main.get(key);
-    if (v !== undefined || this.shards.length === 1) return v;
-    for (let i = 1; i < this.shards.length; i++) {
-      const w = (this.shards[i] as Map<string, RedisValue>).get(key);
-      if (w !== undefined) return w;
-    }
-    return undefined;
-  }
-
-  private shardOf(key: string): Map<string, RedisValue> | undefined {
-    if (this.main.has(key)) return this.main;
-    for (let i = 1; i < this.shards.length; i++) {
-      const s = this.shards[i] as Map<string, RedisValue>;
-      if (s.has(key)) return s;
-    }
-    return undefined;
-  }
-
-  /** Store without touching the expire (the caller decides). Returns true if the key is new. */
-  private dictSet(key: string, v: RedisValue): boolean {
-    const m = this.main;
-    if (this.shards.length === 1) {
-      const before = m.size;
-      if (before < this.shardCapacity || m.has(key)) {
-        m.set(key, v);
-        return m.size !== before;
-      }
-    } else {
-      const holder = this.shardOf(key);
-      if (holder !== undefined) {
-        holder.set(key, v);
-        return false;
-      }
-    }
-    for (const s of this.shards) {
-      if (s.size < this.shardCapacity) {
-        s.set(key, v);
-        return true;
-      }
-    }
-    const s = new Map<string, RedisValue>();
-    s.set(key, v);
-    this.shards.push(s);
-    return true;
-  }
-
-  private dictDelete(key: string): boolean {
-    if (this.main.delete(key)) return true;
-    for (let i = 1; i < this.shards.length; i++) {
-      if ((this.shards[i] as Map<string, RedisValue>).delete(key)) return true;
-    }
-    return false;
+    return this.dict.get(key);
   }
 
   // ---- lookups ----------------------------------------------------------------------------
@@ -153,7 +70,7 @@ export class Database {
 
   /** Delete a key because it expired: stats, 'expired' event, WATCH. */
   deleteExpired(key: string): void {
-    this.dictDelete(key);
+    this.dict.delete(key);
     this.expires.delete(key);
     this.ks.stats.expiredKeys++;
     this.notify(NOTIFY.EXPIRED, 'expired', key);
@@ -162,26 +79,43 @@ export class Database {
 
   /** Look up for reading: lazy expiry, keyspace hits/misses, LRU/LFU touch. */
   lookupRead(key: string): RedisValue | undefined {
-    let v = this.main.get(key);
-    if (v === undefined && this.shards.length > 1) v = this.peek(key);
-    if (v !== undefined && this.expires.size !== 0 && this.expireIfNeeded(key)) v = undefined;
-    if (v === undefined) {
+    const i = this.dict.indexOf(key);
+    if (i < 0 || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
       this.ks.stats.keyspaceMisses++;
       this.notify(NOTIFY.KEY_MISS, 'keymiss', key);
       return undefined;
     }
     this.ks.stats.keyspaceHits++;
-    if (!this.ks.noTouch) v = this.touch(key, v);
-    return v;
+    return this.ks.noTouch ? this.dict.valueAt(i) : this.touchAt(i);
+  }
+
+  /** lookupRead of the key whose bytes are b[start, end) (GET): no key string is made on a hit. */
+  lookupReadBytes(b: Buffer, start: number, end: number): RedisValue | undefined {
+    const d = this.dict;
+    const i = d.indexOfBytes(b, start, end);
+    if (i < 0 || (this.expires.size !== 0 && this.expireIfNeeded(d.keyAt(i)))) {
+      this.ks.stats.keyspaceMisses++;
+      if ((this.ks.notifyFlags & NOTIFY.KEY_MISS) !== 0) this.notify(NOTIFY.KEY_MISS, 'keymiss', b.latin1Slice(start, end));
+      return undefined;
+    }
+    this.ks.stats.keyspaceHits++;
+    return this.ks.noTouch ? d.valueAt(i) : this.touchAt(i);
+  }
+
+  /**
+   * The key string for the bytes b[start, end): the stored one when the key exists (no
+   * allocation, and later Map look-ups by it, e.g. in `expires`, compare by identity).
+   */
+  keyFromBytes(b: Buffer, start: number, end: number): string {
+    const i = this.dict.indexOfBytes(b, start, end);
+    return i >= 0 ? this.dict.keyAt(i) : b.latin1Slice(start, end);
   }
 
   /** Look up for writing: lazy expiry only (Redis's lookupKeyWrite). */
   lookupWrite(key: string): RedisValue | undefined {
-    let v = this.main.get(key);
-    if (v === undefined && this.shards.length > 1) v = this.peek(key);
-    if (v !== undefined && this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    if (v !== undefined && !this.ks.noTouch) v = this.touch(key, v);
-    return v;
+    const i = this.dict.indexOf(key);
+    if (i < 0 || (this.expires.size !== 0 && this.expireIfNeeded(key))) return undefined;
+    return this.ks.noTouch ? this.dict.valueAt(i) : this.touchAt(i);
   }
 
   /**
@@ -217,13 +151,19 @@ export class Database {
 
   /** Update the LRU/LFU word on access. A compact string is replaced by a copy only when it changes. */
   touch(key: string, v: RedisValue): RedisValue {
+    const i = this.dict.indexOf(key);
+    return i < 0 ? v : this.touchAt(i);
+  }
+
+  /** touch() of the entry at dictionary index i; returns its (possibly new) value. */
+  private touchAt(i: number): RedisValue {
+    const v = this.dict.valueAt(i);
     if (typeof v === 'string') {
       const old = compactLru(v);
       const w = this.ks.touchWord(old);
       if (w === old) return v;
       const nv = withLru(v, w);
-      if (this.shards.length === 1) this.main.set(key, nv);
-      else this.dictSet(key, nv);
+      this.dict.setValueAt(i, nv);
       return nv;
     }
     v.lru = this.ks.touchWord(v.lru);
@@ -237,7 +177,7 @@ export class Database {
    * expire unless keepTtl, signals the modification. Events are the command's business.
    */
   set(key: string, v: RedisValue, keepTtl = false): boolean {
-    const added = this.dictSet(key, v);
+    const added = this.dict.set(key, v);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.signalModified(key);
     if (added) this.notify(NOTIFY.NEW, 'new', key);
@@ -246,21 +186,43 @@ export class Database {
 
   /** Replace the value of an existing key in place (no expire change), e.g. after INCR. */
   replace(key: string, v: RedisValue): void {
-    if (this.shards.length === 1) this.main.set(key, v);
-    else this.dictSet(key, v);
+    this.dict.set(key, v);
     this.signalModified(key);
+  }
+
+  /**
+   * set() for a key given as bytes b[start, end) (SET, MSET), after any lazy expiry of it.
+   * Returns the key string (the stored one when the key existed).
+   */
+  setBytes(b: Buffer, start: number, end: number, v: RedisValue, keepTtl: boolean): string {
+    const d = this.dict;
+    let i = d.indexOfBytes(b, start, end);
+    let key: string;
+    if (i >= 0 && this.expires.size !== 0 && this.expireIfNeeded(d.keyAt(i))) i = -1;
+    if (i >= 0) {
+      key = d.keyAt(i);
+      d.setValueAt(i, v);
+      if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+      this.signalModified(key);
+      return key;
+    }
+    key = b.latin1Slice(start, end);
+    d.set(key, v);
+    this.signalModified(key);
+    this.notify(NOTIFY.NEW, 'new', key);
+    return key;
   }
 
   /** Add a key known to be absent (dbAdd); fires the 'new' event like Redis. */
   add(key: string, v: RedisValue): void {
-    this.dictSet(key, v);
+    this.dict.set(key, v);
     this.signalModified(key);
     this.notify(NOTIFY.NEW, 'new', key);
   }
 
   /** Delete a key (dbDelete). Returns whether it existed. Signals; events are the caller's. */
   delete(key: string): boolean {
-    if (!this.dictDelete(key)) return false;
+    if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
     this.signalModified(key);
     return true;
@@ -293,8 +255,7 @@ export class Database {
   flush(): number {
     const n = this.size;
     this.ks.hooks.flushing(this, null);
-    this.main = new Map();
-    this.shards = [this.main];
+    this.dict = new KeyDict();
     this.expires = new Map();
     this.resetIterators();
     return n;
@@ -304,14 +265,11 @@ export class Database {
   swapWith(other: Database): void {
     this.ks.hooks.flushing(this, other);
     this.ks.hooks.flushing(other, this);
-    const m = this.main;
-    const s = this.shards;
+    const d = this.dict;
     const e = this.expires;
-    this.main = other.main;
-    this.shards = other.shards;
+    this.dict = other.dict;
     this.expires = other.expires;
-    other.main = m;
-    other.shards = s;
+    other.dict = d;
     other.expires = e;
     const a = this.avgTtl;
     this.avgTtl = other.avgTtl;
@@ -321,21 +279,16 @@ export class Database {
   }
 
   private resetIterators(): void {
-    this.gen++;
-    this.cursors = [];
     this.expireCursor = null;
-    this.randomIt = null;
   }
 
   allKeys(): string[] {
-    const out: string[] = [];
-    for (const s of this.shards) for (const k of s.keys()) out.push(k);
-    return out;
+    return this.dict.allKeys();
   }
 
-  /** Every entry, shard by shard (KEYS, persistence). Callers must not modify while iterating. */
-  *entries(): IterableIterator<[string, RedisValue]> {
-    for (const s of this.shards) yield* s.entries();
+  /** Every entry (KEYS, persistence). Callers must not modify while iterating. */
+  entries(): IterableIterator<[string, RedisValue]> {
+    return this.dict.entries();
   }
 
   // ---- SCAN -------------------------------------------------------------------------------
@@ -346,88 +299,22 @@ export class Database {
    * caller filters (MATCH, TYPE, then lazy expiry) in Redis's order.
    */
   scanKeys(cursor: number, count: number, out: string[]): number {
-    let st: ScanState | undefined;
-    let slot = cursor % CURSOR_SLOTS;
-    const visitedIn = Math.floor(cursor / CURSOR_SLOTS);
-    if (cursor !== 0) {
-      const cand = this.cursors[slot];
-      if (cand !== undefined && cand.visited === visitedIn && cand.gen === this.gen) st = cand;
-    }
-    if (st === undefined) {
-      st = { it: (this.shards[0] as Map<string, RedisValue>).keys(), shard: 0, visited: 0, gen: this.gen };
-      // Positional resume for an unknown cursor: skip what it says it had visited.
-      for (let i = 0; i < visitedIn; i++) if (!this.advance(st)) break;
-      slot = this.nextCursorSlot;
-      this.nextCursorSlot = this.nextCursorSlot + 1 >= CURSOR_SLOTS ? 1 : this.nextCursorSlot + 1;
-    }
-    let seen = 0;
-    while (seen < count) {
-      const r = st.it.next();
-      if (r.done) {
-        if (st.shard + 1 >= this.shards.length) {
-          if (this.cursors[slot] === st) this.cursors[slot] = undefined;
-          return 0;
-        }
-        st.shard++;
-        st.it = (this.shards[st.shard] as Map<string, RedisValue>).keys();
-        continue;
-      }
-      st.visited++;
-      seen++;
-      out.push(r.value);
-    }
-    this.cursors[slot] = st;
-    return st.visited * CURSOR_SLOTS + slot;
-  }
-
-  private advance(st: ScanState): boolean {
-    for (;;) {
-      const r = st.it.next();
-      if (!r.done) {
-        st.visited++;
-        return true;
-      }
-      if (st.shard + 1 >= this.shards.length) return false;
-      st.shard++;
-      st.it = (this.shards[st.shard] as Map<string, RedisValue>).keys();
-    }
+    return this.dict.scan(cursor, count, out);
   }
 
   // ---- random keys -----------------------------------------------------------------------
 
   /**
-   * A random key, for RANDOMKEY (dbRandomKey): a persistent iterator advanced by a random
-   * stride, so each call is O(stride) rather than O(n). A volatile key found expired is deleted
-   * and the search goes on, so the loop ends: every turn either returns or removes a key.
+   * A random key, for RANDOMKEY (dbRandomKey): a uniformly random entry. A volatile key found
+   * expired is deleted and the search goes on, so the loop ends: every turn either returns or
+   * removes a key.
    */
   randomKey(): string | null {
     for (;;) {
-      const total = this.size;
-      if (total === 0) return null;
-      const stride = Math.floor(this.ks.random() * Math.min(total, 64));
-      let key: string | null = null;
-      for (let i = 0; i <= stride; i++) key = this.nextRandomIterKey();
-      if (key === null) return null;
+      if (this.dict.size === 0) return null;
+      const key = this.dict.keyAt(this.dict.randomIndex(this.ks.random));
       if (this.expires.size !== 0 && this.expires.has(key) && this.expireIfNeeded(key)) continue;
       return key;
     }
   }
-
-  private nextRandomIterKey(): string | null {
-    for (let pass = 0; pass < 2; pass++) {
-      if (this.randomIt === null) this.randomIt = this.keysAcrossShards();
-      const r = this.randomIt.next();
-      if (!r.done) return r.value;
-      this.randomIt = null;
-    }
-    return null;
-  }
-
-  private *keysAcrossShards(): IterableIterator<string> {
-    // Start from a random shard so every shard gets visited.
-    const n = this.shards.length;
-    const first = Math.floor(this.ks.random() * n);
-    for (let i = 0; i < n; i++) yield* (this.shards[(first + i) % n] as Map<string, RedisValue>).keys();
-  }
 }
-

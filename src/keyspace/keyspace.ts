@@ -14,7 +14,7 @@
  * iterator over the expires Map rather than random buckets, so across cycles every volatile
  * key is examined in turn.
  */
-import { Database, DEFAULT_SHARD_CAPACITY } from './database.js';
+import { Database } from './database.js';
 import { lfuInitWord, lfuTouch, lruClock } from './lru.js';
 
 export interface KeyspaceHooks {
@@ -111,9 +111,9 @@ export class Keyspace {
     evictedKeys: 0,
   };
 
-  constructor(databases: number, shardCapacity = DEFAULT_SHARD_CAPACITY) {
+  constructor(databases: number) {
     this.dbs = [];
-    for (let i = 0; i < databases; i++) this.dbs.push(new Database(i, this, shardCapacity));
+    for (let i = 0; i < databases; i++) this.dbs.push(new Database(i, this));
   }
 
   db(i: number): Database {

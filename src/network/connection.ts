@@ -59,7 +59,7 @@ export class Connection implements ClientTransport {
       this.destroy();
       return;
     }
-    c.lastInteraction = server.clockNow();
+    c.lastInteraction = server.fastNow();
     // A blocked client's further requests wait in the query buffer, as in Redis.
     if (c.blocked) return;
     this.processInput();

@@ -92,9 +92,17 @@ export class ReplyWriter {
   }
 
   raw(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.slab.set(b, this.off);
-    this.off += b.length;
+    const n = b.length;
+    this.ensure(n);
+    if (n <= 16) {
+      // Shared replies (+OK, :1, $-1) are a few bytes: a loop beats TypedArray.set's call.
+      const s = this.slab;
+      const o = this.off;
+      for (let i = 0; i < n; i++) s[o + i] = b[i] as number;
+    } else {
+      this.slab.set(b, this.off);
+    }
+    this.off += n;
   }
 
   private ascii(s: string): void {

@@ -8,6 +8,7 @@
  * (MULTI, pub/sub, scripting, persistence) add gates and post-execution hooks here rather
  * than patching command code.
  */
+import { performance } from 'node:perf_hooks';
 import type { Argv } from '../protocol/argv.js';
 import { SHARED } from '../protocol/reply-writer.js';
 import { ERR, unknownCommand, unknownSubcommand, wrongArity } from '../commands/errors.js';
@@ -20,12 +21,16 @@ export type Gate = (c: Client, e: CommandEntry, argv: Argv) => string | null;
 /** Commands that must be authenticated first unless flagged no_auth. */
 export const requireAuth: Gate = (c, e) => (c.authenticated || (e.flags & F.no_auth) !== 0 ? null : ERR.noAuth);
 
+function isSubscribed(c: Client): boolean {
+  return c.channels.size !== 0 || c.patterns.size !== 0 || c.shardChannels.size !== 0;
+}
+
 /** Commands a RESP2 client may run while subscribed. */
 const SUBSCRIBER_ALLOWED = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe', 'ping', 'quit', 'reset']);
 
 /** RESP2 subscribers can only manage subscriptions (RESP3 ones may run anything). */
 export const subscriberContext: Gate = (c, e) => {
-  if (c.resp !== 2 || (c.channels.size === 0 && c.patterns.size === 0 && c.shardChannels.size === 0)) return null;
+  if (c.resp !== 2 || !isSubscribed(c)) return null;
   const name = e.parent ? e.parent.spec.name : e.spec.name;
   if (SUBSCRIBER_ALLOWED.has(name)) return null;
   return `ERR Can't execute '${e.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
@@ -37,6 +42,9 @@ export interface DispatchHooks {
   /** After every command (blocking wake-ups, keyspace-event delivery). */
   afterCommand(c: Client): void;
 }
+
+/** requireAuth and subscriberContext; subsystems append theirs after them. */
+const BUILTIN_GATES = 2;
 
 export class Dispatcher {
   readonly gates: Gate[] = [requireAuth, subscriberContext];
@@ -53,11 +61,32 @@ export class Dispatcher {
    */
   private errorMark = 0;
 
+  /**
+   * Wall-clock ms = origin + the monotonic counter. One performance.now() per command then
+   * gives both the command's time (Redis's mstime for expiry) and its duration for
+   * commandstats; Date.now() on top costs a second clock read. The origin starts as
+   * performance.timeOrigin (sub-millisecond exact); resyncClock(), every cron tick, follows
+   * the wall clock when it is stepped by more than a millisecond.
+   */
+  private origin = performance.timeOrigin;
+
   constructor(
     readonly table: CommandTable,
     readonly ks: Keyspace,
-    private readonly clock: () => number,
+    /** An injected wall clock (tests), or null for the fast clock above. */
+    private readonly clock: (() => number) | null,
   ) {}
+
+  /** Current wall-clock time in ms (integer). */
+  now(): number {
+    return this.clock !== null ? this.clock() : Math.floor(this.origin + performance.now());
+  }
+
+  resyncClock(): void {
+    const drift = Date.now() - (this.origin + performance.now());
+    // Date.now() truncates to the ms: within (-1, 1] the anchor is still right.
+    if (drift > 1 || drift < -1) this.origin += drift;
+  }
 
   /** Resolve argv to a table entry, or reply the Redis error and return null. */
   resolve(c: Client, argv: Argv): CommandEntry | null {
@@ -87,13 +116,17 @@ export class Dispatcher {
   dispatch(c: Client, argv: Argv): void {
     const e = this.resolve(c, argv);
     if (e === null) return;
+    // The common case (authenticated, not a RESP2 subscriber, no subsystem gate) costs two
+    // field reads instead of a call per gate.
     const gates = this.gates;
-    for (let i = 0; i < gates.length; i++) {
-      const err = (gates[i] as Gate)(c, e, argv);
-      if (err !== null) {
-        e.stats.rejectedCalls++;
-        this.reject(c, err);
-        return;
+    if (gates.length !== BUILTIN_GATES || !c.authenticated || (c.resp === 2 && isSubscribed(c))) {
+      for (let i = 0; i < gates.length; i++) {
+        const err = (gates[i] as Gate)(c, e, argv);
+        if (err !== null) {
+          e.stats.rejectedCalls++;
+          this.reject(c, err);
+          return;
+        }
       }
     }
     const tx = c.tx;
@@ -117,11 +150,11 @@ export class Dispatcher {
     const skip = c.replyMode === 'skip';
     const mark = w.mark();
     this.errorMark = this.totalErrorReplies;
-    this.ks.now = this.clock();
+    const t0 = performance.now();
+    this.ks.now = this.clock !== null ? this.clock() : Math.floor(this.origin + t0);
     c.commandName = e.fullName;
     c.dirty = 0;
     if (c.noTouch && (e.flags & F.readonly) !== 0) this.ks.noTouch = true;
-    const t0 = performance.now();
     try {
       run(c, argv);
     } catch (err) {

@@ -61,6 +61,8 @@ export class Server implements ServerServices {
   readonly stats: ServerStats = { connectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0 };
   readonly limits = { protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024 };
   readonly clockNow: () => number;
+  /** The same wall clock, read through the dispatcher's monotonic anchor (hot path). */
+  readonly fastNow: () => number;
   readonly runId: string;
   readonly blocking: BlockManager<Client>;
   readonly watches = new WatchManager<Client>();
@@ -78,6 +80,7 @@ export class Server implements ServerServices {
   constructor(opts: ServerOptions) {
     this.config = opts.config;
     this.clockNow = opts.clock ?? Date.now;
+    this.fastNow = opts.clock ?? (() => this.dispatcher.now());
     this.startedAt = this.clockNow();
     this.logger = opts.logger ?? new Logger(this.config);
     this.log = (level, msg) => this.logger.log(level, msg);
@@ -88,7 +91,7 @@ export class Server implements ServerServices {
     if (opts.random) this.ks.random = opts.random;
     this.table = new CommandTable(ALL_COMMANDS);
     for (const [from, to] of this.config.renamedCommands) this.table.rename(from, to);
-    this.dispatcher = new Dispatcher(this.table, this.ks, this.clockNow);
+    this.dispatcher = new Dispatcher(this.table, this.ks, opts.clock ?? null);
     this.clients = new ClientList(this);
     this.blocking = new BlockManager<Client>((c, fn) => this.runAs(c, fn), this.clockNow);
     wireSubsystems(this);
@@ -180,6 +183,7 @@ export class Server implements ServerServices {
   }
 
   private serverCron(): void {
+    this.dispatcher.resyncClock();
     const now = this.clockNow();
     this.ks.now = now;
     this.metrics.cron(this, now);
