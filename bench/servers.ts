@@ -116,6 +116,13 @@ export function cinnabarLaunch(): CinnabarLaunch {
   return { repoRoot, script: launcher, description: `node ${launcher} (build at ${distRoot})` };
 }
 
+/** The node flags bin/cinnabar's shebang line gives the server (`#!/usr/bin/env -S node ...`). */
+function binNodeFlags(repoRoot: string): string[] {
+  const first = readFileSync(path.join(repoRoot, 'bin', 'cinnabar'), 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\S*env -S node\s*(.*)$/.exec(first);
+  return m && m[1] ? m[1].trim().split(/\s+/) : [];
+}
+
 export interface StartOpts {
   /** Extra node flags for Cinnabar (e.g. --cpu-prof). */
   nodeFlags?: readonly string[];
@@ -259,7 +266,7 @@ function spawnServer(kind: ServerKind, port: number, opts: StartOpts): ServerPro
     child = spawn('redis-server', common, { stdio: ['ignore', 'pipe', 'pipe'] });
   } else {
     const launch = cinnabarLaunch();
-    child = spawn(process.execPath, [...(opts.nodeFlags ?? []), launch.script, ...common], {
+    child = spawn(process.execPath, [...binNodeFlags(launch.repoRoot), ...(opts.nodeFlags ?? []), launch.script, ...common], {
       cwd: launch.repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
