@@ -52,6 +52,7 @@ export class Connection implements ClientTransport {
     const server = this.server;
     const c = this.client;
     server.stats.netInputBytes += chunk.length;
+    server.stats.readsProcessed++;
     const p = this.parser;
     p.feed(chunk);
     if (p.pending > server.limits.clientQueryBufferLimit || p.overflow) {
@@ -60,6 +61,7 @@ export class Connection implements ClientTransport {
       return;
     }
     c.lastInteraction = server.fastNow();
+    server.afterInput();
     // A blocked client's further requests wait in the query buffer, as in Redis.
     if (c.blocked) return;
     this.processInput();
@@ -111,6 +113,7 @@ export class Connection implements ClientTransport {
     const out = this.client.reply.take();
     if (out !== null) {
       this.server.stats.netOutputBytes += out.length;
+      this.server.stats.writesProcessed++;
       this.socket.write(out);
     }
   }

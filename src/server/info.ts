@@ -323,8 +323,12 @@ function statsSection(server: Server): string[] {
     'unexpected_error_replies:0',
     `total_error_replies:${d.totalErrorReplies}`,
     'dump_payload_sanitizations:0',
+    `total_reads_processed:${server.stats.readsProcessed}`,
+    `total_writes_processed:${server.stats.writesProcessed}`,
     'io_threaded_reads_processed:0',
     'io_threaded_writes_processed:0',
+    'reply_buffer_shrinks:0',
+    'reply_buffer_expands:0',
   ];
 }
 

@@ -32,6 +32,9 @@ export interface ServerStats {
   connectionsReceived: number;
   rejectedConnections: number;
   netInputBytes: number;
+  /** Socket reads and writes (INFO total_reads_processed / total_writes_processed). */
+  readsProcessed: number;
+  writesProcessed: number;
   netOutputBytes: number;
 }
 
@@ -58,7 +61,7 @@ export class Server implements ServerServices {
   readonly clients: ClientList;
   readonly log: (level: LogLevel, msg: string) => void;
   readonly logger: Logger;
-  readonly stats: ServerStats = { connectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0 };
+  readonly stats: ServerStats = { connectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, readsProcessed: 0, writesProcessed: 0 };
   readonly limits = { protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024 };
   readonly clockNow: () => number;
   /** The same wall clock, read through the dispatcher's monotonic anchor (hot path). */
@@ -180,6 +183,27 @@ export class Server implements ServerServices {
     const hz = this.config.int('hz');
     this.cron = setInterval(() => this.serverCron(), Math.max(2, Math.floor(1000 / hz)));
     this.cron.unref();
+  }
+
+  private beforeSleepScheduled = false;
+  private readonly beforeSleepFn = (): void => this.beforeSleep();
+
+  /**
+   * Called by connections after a batch of input: schedules beforeSleep() once per event-loop
+   * turn (Redis runs it before every epoll wait).
+   */
+  afterInput(): void {
+    if (this.beforeSleepScheduled) return;
+    this.beforeSleepScheduled = true;
+    setImmediate(this.beforeSleepFn);
+  }
+
+  /** Redis's beforeSleep: the fast expiry cycle, when the last slow one ran out of time. */
+  private beforeSleep(): void {
+    this.beforeSleepScheduled = false;
+    if (this.shuttingDown || !this.ks.activeExpireEnabled) return;
+    this.ks.now = this.fastNow();
+    this.ks.activeExpireCycle('fast', this.config.int('hz'), this.config.int('active-expire-effort'), () => performance.now());
   }
 
   private serverCron(): void {

@@ -328,3 +328,24 @@ describe('INFO field names and order match redis-server 7.0', { skip: !haveRedis
     }
   });
 });
+
+describe('INFO stats: socket reads and writes', () => {
+  test('total_reads_processed and total_writes_processed count one read and one write per request', async () => {
+    const srv = await startTestServer();
+    try {
+      const r = await srv.client();
+      const stats = async (): Promise<[number, number]> => {
+        const f = infoFields((await r.call('INFO', 'stats')) as string);
+        return [Number(f.get('total_reads_processed')), Number(f.get('total_writes_processed'))];
+      };
+      const [reads, writes] = await stats();
+      assert.deepEqual(await r.call('PING'), { status: 'PONG' });
+      assert.deepEqual(await r.call('PING'), { status: 'PONG' });
+      // An INFO reply counts its request's read but not its own write: since the first one,
+      // reads are PING, PING, INFO; writes are the first INFO's reply, PING, PING.
+      assert.deepEqual(await stats(), [reads + 3, writes + 3]);
+    } finally {
+      await srv.close();
+    }
+  });
+});
