@@ -1,13 +1,14 @@
 /**
  * CLIENT and its subcommands: ID GETNAME SETNAME LIST INFO KILL REPLY NO-EVICT HELP as in
  * Redis 7.0, plus SETINFO and NO-TOUCH from 7.2 (clients send SETINFO on every connection).
- * Subcommands Cinnabar does not have (PAUSE, TRACKING, CACHING, UNBLOCK, ...) are absent from
+ * UNBLOCK ends another client's blocking command (through the ClientRegistry).
+ * Subcommands Cinnabar does not have (PAUSE, TRACKING, CACHING, ...) are absent from
  * the table, so they get the dispatcher's unknown-subcommand error and are not in HELP.
  *
  * The client list itself (formatting, filters, killing) is the server's ClientRegistry.
  */
 import type { Argv } from '../protocol/argv.js';
-import { ERR, clientAttrInvalid, noSuchUser, unknownClientType, unrecognizedOption } from './errors.js';
+import { ERR, clientAttrInvalid, noSuchUser, unknownClientType, unknownSubcommandOrArity, unrecognizedOption } from './errors.js';
 import type { ClientKillFilter, ClientType, CommandContext, CommandSpec } from './spec.js';
 
 /** Redis: names may not contain spaces, newlines or other characters outside '!'..'~'. */
@@ -119,6 +120,21 @@ export const clientCommands = [
         run: kill,
       },
       {
+        ...sub, name: 'unblock', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], since: '5.0.0',
+        summary: 'End the blocking command another connection is waiting in', complexity: 'O(log N) where N is the number of client connections',
+        args: [
+          { name: 'client-id', type: 'integer' },
+          {
+            name: 'timeout_error', type: 'oneof', optional: true,
+            arguments: [
+              { name: 'timeout', type: 'pure-token', token: 'TIMEOUT' },
+              { name: 'error', type: 'pure-token', token: 'ERROR' },
+            ],
+          },
+        ],
+        run: unblock,
+      },
+      {
         ...sub, name: 'reply', arity: 3, flags: ['noscript', 'loading', 'stale'], since: '3.2.0',
         summary: 'Turn replies to this connection on or off, or skip the next one', complexity: 'O(1)',
         args: [
@@ -183,6 +199,8 @@ const CLIENT_HELP = [
   '    Set client meta attr. Options are:',
   '    * LIB-NAME: the client lib name.',
   '    * LIB-VER: the client lib version.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'NO-TOUCH (ON|OFF)',
@@ -338,6 +356,33 @@ function kill(ctx: CommandContext, argv: Argv): void {
     }
   }
   ctx.reply.integer(ctx.server.clients.kill(filter, ctx.client));
+}
+
+/**
+ * CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: 1 when the client was blocked (it then answers as
+ * on timeout, or with the UNBLOCKED error), else 0. As Redis, the reason is checked before
+ * the id, and a fifth argument is the generic subcommand error.
+ */
+function unblock(ctx: CommandContext, argv: Argv): void {
+  if (argv.argc > 4) {
+    ctx.reply.error(unknownSubcommandOrArity(argv.str(1), 'client'));
+    return;
+  }
+  let withError = false;
+  if (argv.argc === 4) {
+    if (argv.is(3, 'ERROR')) withError = true;
+    else if (!argv.is(3, 'TIMEOUT')) {
+      ctx.reply.error(ERR.clientUnblockReason);
+      return;
+    }
+  }
+  const id = argv.int(2);
+  if (id === null) {
+    ctx.reply.error(ERR.notInteger);
+    return;
+  }
+  const done = typeof id === 'number' && id > 0 && ctx.server.clients.unblock(id, withError);
+  ctx.reply.integer(done ? 1 : 0);
 }
 
 /**

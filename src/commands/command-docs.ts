@@ -104,14 +104,22 @@ export function replyKeyFlags(w: ReplyWriter, flags: readonly string[]): void {
 }
 
 function replyKeySpec(w: ReplyWriter, ks: KeySpec): void {
-  w.mapHeader(3);
+  w.mapHeader(ks.notes === undefined ? 3 : 4);
+  if (ks.notes !== undefined) {
+    w.bulk('notes');
+    w.bulk(ks.notes);
+  }
   w.bulk('flags');
   replyKeyFlags(w, ks.flags);
   w.bulk('begin_search');
   w.mapHeader(2);
   w.bulk('type');
   const bs = ks.begin_search;
-  if ('index' in bs) {
+  if ('unknown' in bs) {
+    w.bulk('unknown');
+    w.bulk('spec');
+    w.mapHeader(0);
+  } else if ('index' in bs) {
     w.bulk('index');
     w.bulk('spec');
     w.mapHeader(1);
@@ -130,7 +138,11 @@ function replyKeySpec(w: ReplyWriter, ks: KeySpec): void {
   w.mapHeader(2);
   w.bulk('type');
   const fk = ks.find_keys;
-  if ('lastkey' in fk) {
+  if ('unknown' in fk) {
+    w.bulk('unknown');
+    w.bulk('spec');
+    w.mapHeader(0);
+  } else if ('lastkey' in fk) {
     w.bulk('range');
     w.bulk('spec');
     w.mapHeader(3);
@@ -257,7 +269,8 @@ export function keysWithFlags(spec: CommandSpec, argv: Argv): KeyRef[] | null {
   }
   // Flags for the positions getKeys finds come from the spec covering each, if any.
   const covered = keysFromSpecs(specs, argv, true) ?? [];
-  return spec.getKeys(argv).map((pos) => ({ pos, flags: covered.find((k) => k.pos === pos)?.flags ?? specs[0]?.flags ?? [] }));
+  const flagsAt = spec.getKeyFlags;
+  return spec.getKeys(argv).map((pos) => ({ pos, flags: covered.find((k) => k.pos === pos)?.flags ?? flagsAt?.(argv, pos) ?? specs[0]?.flags ?? [] }));
 }
 
 /** Redis's getKeysUsingKeySpecs; `partial` skips specs that do not fit instead of failing. */
@@ -268,6 +281,11 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: Argv, partial: boolean):
     if (ks.flags.includes('not_key')) continue;
     let first = 0;
     const bs = ks.begin_search;
+    // An unknown spec cannot locate keys: the whole lookup fails over to getKeys (as Redis).
+    if ('unknown' in bs) {
+      if (partial) continue;
+      return null;
+    }
     if ('index' in bs) {
       first = bs.index;
     } else {
@@ -285,6 +303,10 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: Argv, partial: boolean):
     let last: number;
     let step: number;
     const fk = ks.find_keys;
+    if ('unknown' in fk) {
+      if (partial) continue;
+      return null;
+    }
     if ('lastkey' in fk) {
       if (fk.lastkey >= 0) last = first + fk.lastkey;
       else if (fk.limit === 0) last = argc + fk.lastkey;

@@ -57,6 +57,9 @@ export const ERR = {
   invalidCommandArgCount: 'ERR Invalid number of arguments specified for command',
   invalidCommandArgs: 'ERR Invalid arguments specified for command',
   noShutdownInProgress: 'ERR No shutdown in progress.',
+  clientUnblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
+  // SORT
+  sortNotDouble: "ERR One or more scores can't be converted into double",
   shutdownDenyBlocking: "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",
   // sorted sets
   zaddXxNx: 'ERR XX and NX options at the same time are not compatible',

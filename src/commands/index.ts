@@ -23,6 +23,8 @@ import { configCommands } from './config.js';
 import { zsetCommands } from './zset.js';
 import { zsetRangeCommands } from './zset-range.js';
 import { zsetSetopCommands } from './zset-setops.js';
+import { zsetBlockingCommands } from './zset-blocking.js';
+import { sortCommands } from './sort.js';
 import { hashCommands } from './hash.js';
 import { hashRandomCommands } from './hash-random.js';
 import { setCommands } from './set.js';
@@ -49,6 +51,8 @@ export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   zsetCommands,
   zsetRangeCommands,
   zsetSetopCommands,
+  zsetBlockingCommands,
+  sortCommands,
   hashCommands,
   hashRandomCommands,
   setCommands,

@@ -92,9 +92,15 @@ export interface ArgDoc {
 
 /** A Redis 7 key specification (COMMAND INFO element 9). */
 export interface KeySpec {
+  /** Redis's explanatory note, shown first in COMMAND INFO when present. */
+  readonly notes?: string;
   readonly flags: readonly string[];
-  readonly begin_search: { readonly index: number } | { readonly keyword: string; readonly startfrom: number };
-  readonly find_keys: { readonly lastkey: number; readonly keystep: number; readonly limit: number } | { readonly keynumidx: number; readonly firstkey: number; readonly keystep: number };
+  /** `unknown`: the keys cannot be found from the spec (SORT's BY/GET/STORE); getKeys is used. */
+  readonly begin_search: { readonly index: number } | { readonly keyword: string; readonly startfrom: number } | { readonly unknown: true };
+  readonly find_keys:
+    | { readonly lastkey: number; readonly keystep: number; readonly limit: number }
+    | { readonly keynumidx: number; readonly firstkey: number; readonly keystep: number }
+    | { readonly unknown: true };
 }
 
 export type Handler = (ctx: CommandContext, argv: Argv) => void;
@@ -122,6 +128,8 @@ export interface CommandSpec {
   readonly run?: Handler;
   /** Key positions for movablekeys commands (and COMMAND GETKEYS). */
   readonly getKeys?: (argv: Argv) => number[];
+  /** Access flags of a key getKeys found, when no key spec covers it (SORT's STORE key). */
+  readonly getKeyFlags?: (argv: Argv, pos: number) => readonly string[];
 }
 
 /** What a handler may ask of the client that sent the command. */
@@ -201,6 +209,8 @@ export interface ClientRegistry {
   info(caller: ClientSession, argvMem: number): string;
   /** Kill matching clients (the caller is closed after its reply); returns how many matched. */
   kill(filter: ClientKillFilter, caller: ClientSession): number;
+  /** CLIENT UNBLOCK: end a client's blocking command as a timeout or with the UNBLOCKED error; false when it is not blocked. */
+  unblock(id: number, withError: boolean): boolean;
   nextId(): number;
 }
 

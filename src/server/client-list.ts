@@ -79,6 +79,10 @@ export class ClientList implements ClientRegistry {
     return c ? `${this.line(c, argvMem)}\n` : '';
   }
 
+  unblock(id: number, withError: boolean): boolean {
+    return this.server.blocking.unblock(id, withError);
+  }
+
   kill(filter: ClientKillFilter, caller: ClientSession): number {
     let killed = 0;
     for (const c of [...this.server.clientMap.values()]) {

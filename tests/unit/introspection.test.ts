@@ -248,7 +248,7 @@ describe('introspection', () => {
     assertError(await r.call('CLIENT'), "ERR wrong number of arguments for 'client' command");
     assertError(await r.call('CLIENT', 'ID', 'x'), "ERR wrong number of arguments for 'client|id' command");
     // Subcommands Cinnabar does not have do not exist.
-    for (const sub of ['PAUSE', 'UNPAUSE', 'TRACKING', 'CACHING', 'GETREDIR', 'TRACKINGINFO', 'UNBLOCK']) {
+    for (const sub of ['PAUSE', 'UNPAUSE', 'TRACKING', 'CACHING', 'GETREDIR', 'TRACKINGINFO']) {
       assertError(await r.call('CLIENT', sub, '1'), `ERR unknown subcommand '${sub}'. Try CLIENT HELP.`);
     }
   });
@@ -256,10 +256,10 @@ describe('introspection', () => {
   test('CLIENT HELP lists the subcommands there are', async () => {
     const help = ((await r.call('CLIENT', 'HELP')) as { status: string }[]).map((s) => s.status);
     assert.equal(help[0], 'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
-    for (const sub of ['GETNAME', 'ID', 'INFO', 'KILL <ip:port>', 'LIST [options ...]', 'REPLY (ON|OFF|SKIP)', 'SETNAME <name>', 'SETINFO <option> <value>', 'NO-EVICT (ON|OFF)', 'NO-TOUCH (ON|OFF)']) {
+    for (const sub of ['GETNAME', 'ID', 'INFO', 'KILL <ip:port>', 'LIST [options ...]', 'REPLY (ON|OFF|SKIP)', 'SETNAME <name>', 'SETINFO <option> <value>', 'UNBLOCK <clientid> [TIMEOUT|ERROR]', 'NO-EVICT (ON|OFF)', 'NO-TOUCH (ON|OFF)']) {
       assert.ok(help.includes(sub), sub);
     }
-    assert.ok(!help.some((l) => /^(PAUSE|UNPAUSE|TRACKING|CACHING|GETREDIR|UNBLOCK)\b/.test(l)));
+    assert.ok(!help.some((l) => /^(PAUSE|UNPAUSE|TRACKING|CACHING|GETREDIR)\b/.test(l)));
     assert.deepEqual(help.slice(-2), ['HELP', '    Prints this help.']);
   });
 
