@@ -81,7 +81,35 @@ export const ERR = {
   hashValueNotFloat: 'ERR hash value is not a float',
   valueNanOrInf: 'ERR value is NaN or Infinity',
   numkeysTooBig: "ERR Number of keys can't be greater than number of args",
+  // geo
+  geoMemberNotFound: 'ERR could not decode requested zset member',
+  geoUnit: 'ERR unsupported unit provided. please use M, KM, FT, MI',
+  geoNeedRadius: 'ERR need numeric radius',
+  geoRadiusNegative: 'ERR radius cannot be negative',
+  geoNeedWidth: 'ERR need numeric width',
+  geoNeedHeight: 'ERR need numeric height',
+  geoBoxNegative: 'ERR height or width cannot be negative',
+  geoCountPositive: 'ERR COUNT must be > 0',
+  geoAnyNeedsCount: 'ERR the ANY argument requires COUNT argument',
 } as const;
+/** A point outside the WGS84 limits; lon and lat as printf's "%f" writes them. */
+export function geoInvalidLonLat(lon: string, lat: string): string {
+  return `ERR invalid longitude,latitude pair ${lon},${lat}`;
+}
+
+/** WITHDIST, WITHHASH or WITHCOORD together with a destination key. */
+export function geoStoreIncompatible(geosearchstore: boolean): string {
+  return `ERR ${geosearchstore ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+}
+
+/** GEOSEARCH without FROMMEMBER/FROMLONLAT; names the command as the client typed it. */
+export function geoExactlyOneFrom(cmd: string): string {
+  return `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cstr(cmd)}`;
+}
+
+export function geoExactlyOneBy(cmd: string): string {
+  return `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cstr(cmd)}`;
+}
 
 /** ZUNION & co. with numkeys < 1 (Redis names the command in lower case). */
 export function atLeastOneInputKey(cmd: string): string {

@@ -29,6 +29,7 @@ import { hashCommands } from './hash.js';
 import { hashRandomCommands } from './hash-random.js';
 import { setCommands } from './set.js';
 import { setAlgebraCommands } from './set-algebra.js';
+import { geoCommands } from './geo.js';
 
 export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -57,4 +58,5 @@ export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   hashRandomCommands,
   setCommands,
   setAlgebraCommands,
+  geoCommands,
 ];

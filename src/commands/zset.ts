@@ -149,7 +149,7 @@ const ZADD_CH = 16;
 const ZADD_INCR = 32;
 
 /** ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...] */
-function zadd(ctx: CommandContext, argv: Argv): void {
+export function zadd(ctx: CommandContext, argv: Argv): void {
   zaddGeneric(ctx, argv, 0);
 }
 
