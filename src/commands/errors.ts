@@ -91,7 +91,27 @@ export const ERR = {
   geoBoxNegative: 'ERR height or width cannot be negative',
   geoCountPositive: 'ERR COUNT must be > 0',
   geoAnyNeedsCount: 'ERR the ANY argument requires COUNT argument',
+  // HyperLogLog
+  hllNotValid: 'WRONGTYPE Key is not a valid HyperLogLog string value.',
+  hllCorrupted: 'INVALIDOBJ Corrupted HLL object detected',
+  pfdebugNoKey: 'ERR The specified key does not exist',
+  hllNotSparse: 'ERR HLL encoding is not sparse',
+  pfselftestNotSparse: 'ERR TESTFAILED sparse encoding not used',
+  pfselftestDisagree: 'ERR TESTFAILED dense/sparse disagree',
 } as const;
+
+export function unknownPfdebugSubcommand(sub: string): string {
+  return `ERR Unknown PFDEBUG subcommand '${cstr(sub)}'`;
+}
+
+export function pfselftestRegister(reg: number, expected: number, got: number): string {
+  return `ERR TESTFAILED Register ${reg} should be ${expected} but is ${got}`;
+}
+
+export function pfselftestError(card: number, abserr: number): string {
+  return `ERR TESTFAILED Too big error. card:${card} abserr:${abserr}`;
+}
+
 /** A point outside the WGS84 limits; lon and lat as printf's "%f" writes them. */
 export function geoInvalidLonLat(lon: string, lat: string): string {
   return `ERR invalid longitude,latitude pair ${lon},${lat}`;

@@ -29,6 +29,7 @@ import { hashCommands } from './hash.js';
 import { hashRandomCommands } from './hash-random.js';
 import { setCommands } from './set.js';
 import { setAlgebraCommands } from './set-algebra.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { geoCommands } from './geo.js';
 
 export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
@@ -58,5 +59,6 @@ export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   hashRandomCommands,
   setCommands,
   setAlgebraCommands,
+  hyperloglogCommands,
   geoCommands,
 ];

@@ -131,13 +131,15 @@ const SECURITY: readonly OptionRow[] = [
 /*
  * Limits and the keyspace. Protocol limits, client-output-buffer-limit's pubsub class,
  * notify-keyspace-events, maxmemory-policy and lfu-* (OBJECT FREQ/IDLETIME), active-expire-
- * effort are implemented. maxmemory (eviction/OOM) and maxmemory-clients (client eviction) are
- * inert at 0; the eviction knobs (samples, tenacity) can only act when maxmemory is set:
- * tuning. client-output-buffer-limit may not limit the normal class (output limits for
- * normal clients are not enforced); the replica class is tuning. The remaining rows tune
- * features that read them when built (SLOWLOG, LATENCY, tracking, scripts' busy threshold,
- * HyperLogLog and stream encodings) or C memory management (lazy freeing, rehashing,
- * defragmentation): tuning. activedefrag yes is refused as Debian's Redis refuses it.
+ * effort, hll-sparse-max-bytes (read by each HyperLogLog write) and stream-node-max-bytes /
+ * stream-node-max-entries (read by XADD) are implemented. maxmemory
+ * (eviction/OOM) and maxmemory-clients (client eviction) are inert at 0; the eviction knobs
+ * (samples, tenacity) can only act when maxmemory is set: tuning. client-output-buffer-limit
+ * may not limit the normal class (output limits for normal clients are not enforced); the
+ * replica class is tuning. The remaining rows tune features that read them when built
+ * (SLOWLOG, LATENCY, tracking, scripts' busy threshold) or C memory
+ * management (lazy freeing, rehashing, defragmentation): tuning. activedefrag yes is refused
+ * as Debian's Redis refuses it.
  */
 const LIMITS: readonly OptionRow[] = [
   numOpt('proto-max-bulk-len', 'longlong', 1024n * 1024n, LONG_MAX, 512n * 1024n * 1024n, { memory: true }),
@@ -162,9 +164,9 @@ const LIMITS: readonly OptionRow[] = [
   numOpt('latency-monitor-threshold', 'longlong', 0n, LLONG_MAX, 0n, { status: 'tuning' }),
   boolOpt('latency-tracking', 'yes', { status: 'tuning' }),
   specialOpt('latency-tracking-info-percentiles', '50 99 99.9', parseLatencyPercentiles, { multiArg: true, status: 'tuning' }),
-  numOpt('hll-sparse-max-bytes', 'size_t', 0n, LONG_MAX, 3000n, { memory: true, status: 'tuning' }),
-  numOpt('stream-node-max-bytes', 'size_t', 0n, LONG_MAX, 4096n, { memory: true, status: 'tuning' }),
-  numOpt('stream-node-max-entries', 'longlong', 0n, LLONG_MAX, 100n, { status: 'tuning' }),
+  numOpt('hll-sparse-max-bytes', 'size_t', 0n, LONG_MAX, 3000n, { memory: true }),
+  numOpt('stream-node-max-bytes', 'size_t', 0n, LONG_MAX, 4096n, { memory: true }),
+  numOpt('stream-node-max-entries', 'longlong', 0n, LLONG_MAX, 100n),
   boolOpt('lazyfree-lazy-eviction', 'no', { status: 'tuning' }),
   boolOpt('lazyfree-lazy-expire', 'no', { status: 'tuning' }),
   boolOpt('lazyfree-lazy-server-del', 'no', { status: 'tuning' }),
