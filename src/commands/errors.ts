@@ -98,6 +98,14 @@ export const ERR = {
   hllNotSparse: 'ERR HLL encoding is not sparse',
   pfselftestNotSparse: 'ERR TESTFAILED sparse encoding not used',
   pfselftestDisagree: 'ERR TESTFAILED dense/sparse disagree',
+  // bitmaps (SETBIT GETBIT BITPOS BITOP BITFIELD)
+  bitOffset: 'ERR bit offset is not an integer or out of range',
+  bitValue: 'ERR bit is not an integer or out of range',
+  bitposBit: 'ERR The bit argument must be 1 or 0.',
+  bitopNotSingleKey: 'ERR BITOP NOT must be called with a single source key.',
+  bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
+  bitfieldRoGetOnly: 'ERR BITFIELD_RO only supports the GET subcommand',
 } as const;
 
 export function unknownPfdebugSubcommand(sub: string): string {

@@ -30,6 +30,8 @@ import { hashRandomCommands } from './hash-random.js';
 import { setCommands } from './set.js';
 import { setAlgebraCommands } from './set-algebra.js';
 import { hyperloglogCommands } from './hyperloglog.js';
+import { bitopsCommands } from './bitops.js';
+import { bitfieldCommands } from './bitfield.js';
 import { geoCommands } from './geo.js';
 
 export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
@@ -60,5 +62,7 @@ export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   setCommands,
   setAlgebraCommands,
   hyperloglogCommands,
+  bitopsCommands,
+  bitfieldCommands,
   geoCommands,
 ];
