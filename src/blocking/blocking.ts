@@ -35,6 +35,9 @@ interface Waiter<C extends Blockable> {
 /** Runs a serve/timeout callback in the client's context (time, dirty counting, propagation). */
 export type RunAs<C> = (client: C, fn: () => boolean) => boolean;
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2147483647;
+
 function slotOf(db: number, key: string): string {
   return `${db}\u0000${key}`;
 }
@@ -69,10 +72,13 @@ export class BlockManager<C extends Blockable> {
     }
     this.byClient.set(client.id, w);
     client.blocked = true;
-    if (req.deadline > 0) {
-      const ms = Math.max(0, req.deadline - this.clock());
-      w.timer = setTimeout(() => this.onTimeout(w), ms);
-    }
+    if (req.deadline > 0) this.arm(w);
+  }
+
+  /** setTimeout caps delays at 2^31-1 ms (longer ones fire at once): re-arm until the deadline. */
+  private arm(w: Waiter<C>): void {
+    const ms = Math.max(0, w.req.deadline - this.clock());
+    w.timer = setTimeout(() => (ms > MAX_TIMER_MS ? this.arm(w) : this.onTimeout(w)), Math.min(ms, MAX_TIMER_MS));
   }
 
   /** A key changed: if someone waits on it, serve after the current command. */
@@ -80,6 +86,16 @@ export class BlockManager<C extends Blockable> {
     if (this.waiting.size === 0) return;
     const s = slotOf(db, key);
     if (this.waiting.has(s)) this.ready.add(s);
+  }
+
+  /**
+   * Every key waited on in database `db` may have changed (FLUSHDB/FLUSHALL, SWAPDB): serve
+   * them after the command, as Redis does for stream readers whose key is gone.
+   */
+  signalDb(db: number): void {
+    if (this.waiting.size === 0) return;
+    const prefix = `${db}\u0000`;
+    for (const s of this.waiting.keys()) if (s.startsWith(prefix)) this.ready.add(s);
   }
 
   get hasReady(): boolean {

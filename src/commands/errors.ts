@@ -106,6 +106,45 @@ export const ERR = {
   bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
   bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
   bitfieldRoGetOnly: 'ERR BITFIELD_RO only supports the GET subcommand',
+  // streams (XADD XRANGE XREAD XGROUP XINFO ...)
+  invalidStreamId: 'ERR Invalid stream ID specified as stream command argument',
+  xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
+  xaddIdZero: 'ERR The ID specified in XADD must be greater than 0-0',
+  streamExhausted: 'ERR The stream has exhausted the last possible ID, unable to add more items',
+  streamElementsTooLarge: 'ERR Elements are too large to be stored',
+  maxlenMinidTogether: 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
+  maxlenNegative: 'ERR The MAXLEN argument must be >= 0.',
+  trimLimitNegative: 'ERR The LIMIT argument must be >= 0.',
+  trimLimitNoStrategy: 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+  xtrimNoStrategy: 'ERR syntax error, XTRIM must be called with a trimming strategy',
+  trimLimitNoApprox: 'ERR syntax error, LIMIT cannot be used without the special ~ option',
+  invalidStartInterval: 'ERR invalid start ID for the interval',
+  invalidEndInterval: 'ERR invalid end ID for the interval',
+  xreadUnbalanced: "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+  xreadGroupOption: 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadNoackOption: 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadgroupMissingGroup: 'ERR Missing GROUP option for XREADGROUP',
+  xreadgroupDollar:
+    'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+  xreadGreater: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+  timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  entriesReadNegative: 'ERR value for ENTRIESREAD must be positive or -1',
+  xgroupKeyRequired:
+    'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+  busyGroup: 'BUSYGROUP Consumer Group name already exists',
+  entriesAddedNegative: 'ERR entries_added must be positive',
+  xsetidBelowMaxDeleted: 'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+  xsetidBelowTop: 'ERR The ID specified in XSETID is smaller than the target stream top item',
+  xsetidEntriesAddedBelowLength: 'ERR The entries_added specified in XSETID is smaller than the target stream length',
+  xclaimMinIdle: 'ERR Invalid min-idle-time argument for XCLAIM',
+  xclaimIdle: 'ERR Invalid IDLE option argument for XCLAIM',
+  xclaimTime: 'ERR Invalid TIME option argument for XCLAIM',
+  xclaimRetryCount: 'ERR Invalid RETRYCOUNT option argument for XCLAIM',
+  xautoclaimMinIdle: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
+  xautoclaimCount: 'ERR COUNT must be > 0',
+  xautoclaimCountTooHigh: 'ERR Insufficient memory, failed allocating transient memory, COUNT too high.',
+  blockedGroupGone: 'NOGROUP the consumer group this client was blocked on no longer exists',
+  blockedStreamGone: 'UNBLOCKED the stream key no longer exists',
 } as const;
 
 export function unknownPfdebugSubcommand(sub: string): string {
@@ -207,3 +246,23 @@ export function unsupportedOption(opt: string): string {
 function cut(s: string): string {
   return s.length > 128 ? s.slice(0, 128) : s;
 }
+
+/** XREADGROUP on a missing key or group (key and group printed with %s). */
+export function noGroupXreadgroup(key: string, group: string): string {
+  return `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`;
+}
+
+/** XPENDING, XCLAIM, XAUTOCLAIM on a missing key or group. */
+export function noKeyOrGroup(key: string, group: string): string {
+  return `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`;
+}
+
+/** XGROUP SETID/CREATECONSUMER/DELCONSUMER and XINFO CONSUMERS on a missing group. */
+export function noSuchGroup(group: string, key: string): string {
+  return `NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`;
+}
+
+export function xclaimUnknownOption(opt: string): string {
+  return `ERR Unrecognized XCLAIM option '${cstr(opt)}'`;
+}
+

@@ -33,6 +33,10 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { bitopsCommands } from './bitops.js';
 import { bitfieldCommands } from './bitfield.js';
 import { geoCommands } from './geo.js';
+import { streamCommands } from './stream.js';
+import { streamReadCommands } from './stream-read.js';
+import { streamGroupCommands } from './stream-groups.js';
+import { streamInfoCommands } from './stream-info.js';
 
 export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -65,4 +69,8 @@ export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   bitopsCommands,
   bitfieldCommands,
   geoCommands,
+  streamCommands,
+  streamReadCommands,
+  streamGroupCommands,
+  streamInfoCommands,
 ];

@@ -52,16 +52,19 @@ export function parseBlockingTimeout(ctx: CommandContext, argv: Argv, i: number)
   return ms === 0 ? 0 : ms + ctx.server.clockNow();
 }
 
-/** XREAD/XREADGROUP BLOCK <milliseconds>: an integer. */
+/**
+ * XREAD/XREADGROUP BLOCK <milliseconds>: an int64 (getTimeoutFromObjectOrReply in ms). Returns
+ * the absolute deadline, 0 for "wait forever", or null after replying the error.
+ */
 export function parseBlockingTimeoutMs(ctx: CommandContext, argv: Argv, i: number): number | null {
-  const v = argv.safeInt(i);
+  const v = argv.int(i);
   if (v === null) {
-    ctx.reply.error('ERR timeout is not an integer or out of range');
+    ctx.reply.error(ERR.timeoutNotInteger);
     return null;
   }
   if (v < 0) {
     ctx.reply.error(ERR.timeoutNegative);
     return null;
   }
-  return v === 0 ? 0 : v + ctx.server.clockNow();
+  return v === 0 ? 0 : Number(v) + ctx.server.clockNow();
 }

@@ -37,6 +37,7 @@ function setup(dbs = 16): { ks: Keyspace; db: Database; rec: Recorder } {
   const rec: Recorder = { events: [], modified: [] };
   const hooks: KeyspaceHooks = {
     modified: (db, key) => rec.modified.push(`${db.id}:${key}`),
+    ready: () => {},
     event: (_t, event, key, dbid) => rec.events.push(`${dbid}:${event}:${key}`),
     flushing: () => {},
   };

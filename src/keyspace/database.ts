@@ -247,6 +247,11 @@ export class Database {
     this.ks.hooks.modified(this, key);
   }
 
+  /** Wake clients blocked on the key without touching WATCH (Redis's signalKeyAsReady). */
+  signalKeyAsReady(key: string): void {
+    this.ks.hooks.ready(this, key);
+  }
+
   notify(type: number, event: string, key: string): void {
     if ((this.ks.notifyFlags & type) !== 0) this.ks.hooks.event(type, event, key, this.id);
   }

@@ -20,6 +20,11 @@ import { lfuInitWord, lfuTouch, lruClock } from './lru.js';
 export interface KeyspaceHooks {
   /** A key's value changed, was deleted, or expired (WATCH, blocked clients, tracking). */
   modified(db: Database, key: string): void;
+  /**
+   * Clients blocked on the key should re-check it, though its value was not "modified" for
+   * WATCH (Redis's signalKeyAsReady without signalModifiedKey: XGROUP DESTROY).
+   */
+  ready(db: Database, key: string): void;
   /** A keyspace event to publish (already filtered by notifyFlags' class bits). */
   event(type: number, event: string, key: string, dbid: number): void;
   /**
@@ -56,6 +61,7 @@ export type EvictionKind = 'lru' | 'lfu' | 'none';
 
 const NO_HOOKS: KeyspaceHooks = {
   modified() {},
+  ready() {},
   event() {},
   flushing() {},
 };

@@ -214,6 +214,9 @@ export class Server implements ServerServices {
     if (this.ks.activeExpireEnabled) {
       this.ks.activeExpireCycle('slow', this.config.int('hz'), this.config.int('active-expire-effort'), () => performance.now());
     }
+    // Keys that expired here may have blocked readers to answer (XREADGROUP: the stream is
+    // gone); Redis handles ready keys before sleeping, not only after commands.
+    if (this.blocking.hasReady) this.blocking.serveReady();
     const timeout = this.config.int('timeout');
     if (timeout > 0) {
       for (const c of this.clientMap.values()) {

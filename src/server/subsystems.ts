@@ -16,6 +16,9 @@ export function wireSubsystems(server: Server): void {
       blocking.signal(db.id, key);
       watches.touch(db.id, key);
     },
+    ready(db, key) {
+      blocking.signal(db.id, key);
+    },
     event(type, event, key, dbid) {
       // notify-keyspace-events: K publishes on __keyspace@<db>__:<key>, E on __keyevent@<db>__:<event>.
       const flags = server.ks.notifyFlags;
@@ -25,6 +28,9 @@ export function wireSubsystems(server: Server): void {
     },
     flushing(db, replacedWith) {
       watches.touchDb(db, replacedWith);
+      // Readers blocked on keys of an emptied or swapped database re-check them (XREADGROUP
+      // answers that its stream is gone).
+      blocking.signalDb(db.id);
     },
   };
   server.dispatcher.hooks = {
