@@ -204,6 +204,7 @@ export class Server implements ServerServices {
     if (this.shuttingDown || !this.ks.activeExpireEnabled) return;
     this.ks.now = this.fastNow();
     this.ks.activeExpireCycle('fast', this.config.int('hz'), this.config.int('active-expire-effort'), () => performance.now());
+    if (this.blocking.hasReady) this.blocking.serveReady();
   }
 
   private serverCron(): void {
