@@ -11,9 +11,10 @@
  *   - elements sit in a dense array (`ents`, index 0..size-1): a random element is one random
  *     index (uniform, fairer than Redis's dictGetFairRandomKey), and deletion moves the last
  *     element into the hole;
- *   - buckets are chains of indexes through Int32Arrays (`heads` per bucket, `nexts` and the
- *     cached 32-bit `hashes` per element), with Redis's sizing: the bucket count is a power of
- *     two, doubled when elements outnumber buckets, shrunk when under 10% full;
+ *   - buckets are chains of indexes through Int32Arrays (`heads` per bucket; per element its
+ *     cached 32-bit hash and chain link side by side in `links`, one cache line for both),
+ *     with Redis's sizing: the bucket count is a power of two, doubled when elements outnumber
+ *     buckets, shrunk when under 10% full;
  *   - SCAN walks buckets with Redis's reverse-binary cursor (dictScan), so it keeps Redis's
  *     guarantee — every element present for the whole iteration is returned at least once,
  *     across any number of resizes — with no per-cursor state. Moving elements between dense
@@ -124,8 +125,8 @@ export class StrDict {
   readonly pairs: boolean;
   /** Dense elements, 0..size-1. */
   ents: string[] = [];
-  private hashes: Int32Array;
-  private nexts: Int32Array;
+  /** Element i's hash at 2i and the next element of its bucket chain (-1: none) at 2i+1. */
+  private links: Int32Array;
   private heads: Int32Array;
   private mask: number;
   /** Hash of the key of the last indexOf(), for addAfterMiss(). */
@@ -134,8 +135,7 @@ export class StrDict {
   constructor(pairs: boolean, expected = 0) {
     this.pairs = pairs;
     const cap = Math.max(MIN_CAPACITY, expected);
-    this.hashes = new Int32Array(cap);
-    this.nexts = new Int32Array(cap);
+    this.links = new Int32Array(cap * 2);
     let nb = MIN_BUCKETS;
     while (nb < expected) nb *= 2;
     this.heads = new Int32Array(nb).fill(-1);
@@ -165,11 +165,10 @@ export class StrDict {
   indexOf(key: string): number {
     const h = this.keyHash(key);
     this.lastHash = h;
-    const hashes = this.hashes;
-    const nexts = this.nexts;
+    const links = this.links;
     const ents = this.ents;
-    for (let i = this.heads[h & this.mask] as number; i >= 0; i = nexts[i] as number) {
-      if (hashes[i] === h && this.matches(ents[i] as string, key)) return i;
+    for (let i = this.heads[h & this.mask] as number; i >= 0; i = links[2 * i + 1] as number) {
+      if (links[2 * i] === h && this.matches(ents[i] as string, key)) return i;
     }
     return -1;
   }
@@ -202,11 +201,11 @@ export class StrDict {
 
   private insert(h: number, e: string): void {
     const i = this.ents.length;
-    if (i === this.hashes.length) this.resizeArrays(Math.floor(i * 1.5) + 1);
+    if (2 * i === this.links.length) this.resizeArrays(Math.floor(i * 1.5) + 1);
     this.ents.push(e);
-    this.hashes[i] = h;
     const b = h & this.mask;
-    this.nexts[i] = this.heads[b] as number;
+    this.links[2 * i] = h;
+    this.links[2 * i + 1] = this.heads[b] as number;
     this.heads[b] = i;
     if (i + 1 > this.mask + 1) this.rehash((this.mask + 1) * 2);
   }
@@ -232,17 +231,18 @@ export class StrDict {
     const last = this.ents.length - 1;
     if (i !== last) {
       // Point whoever referred to `last` at `i`, then move it.
-      const b = (this.hashes[last] as number) & this.mask;
+      const links = this.links;
+      const b = (links[2 * last] as number) & this.mask;
       if (this.heads[b] === last) {
         this.heads[b] = i;
       } else {
         let p = this.heads[b] as number;
-        while (this.nexts[p] !== last) p = this.nexts[p] as number;
-        this.nexts[p] = i;
+        while (links[2 * p + 1] !== last) p = links[2 * p + 1] as number;
+        links[2 * p + 1] = i;
       }
       this.ents[i] = this.ents[last] as string;
-      this.hashes[i] = this.hashes[last] as number;
-      this.nexts[i] = this.nexts[last] as number;
+      links[2 * i] = links[2 * last] as number;
+      links[2 * i + 1] = links[2 * last + 1] as number;
     }
     this.ents.pop();
     const size = this.ents.length;
@@ -252,43 +252,39 @@ export class StrDict {
       while (want < size) want *= 2;
       this.rehash(want);
     }
-    if (this.hashes.length > MIN_CAPACITY * 2 && size < this.hashes.length / 4) {
+    if (this.links.length > MIN_CAPACITY * 4 && size < this.links.length / 8) {
       this.resizeArrays(Math.max(MIN_CAPACITY, size * 2));
     }
   }
 
   /** Take element i out of its bucket chain. */
   private unlink(i: number): void {
-    const b = (this.hashes[i] as number) & this.mask;
+    const links = this.links;
+    const b = (links[2 * i] as number) & this.mask;
     if (this.heads[b] === i) {
-      this.heads[b] = this.nexts[i] as number;
+      this.heads[b] = links[2 * i + 1] as number;
       return;
     }
     let p = this.heads[b] as number;
-    while (this.nexts[p] !== i) p = this.nexts[p] as number;
-    this.nexts[p] = this.nexts[i] as number;
+    while (links[2 * p + 1] !== i) p = links[2 * p + 1] as number;
+    links[2 * p + 1] = links[2 * i + 1] as number;
   }
 
   private resizeArrays(cap: number): void {
-    const h = new Int32Array(cap);
-    const n = new Int32Array(cap);
-    const keep = Math.min(cap, this.ents.length);
-    h.set(this.hashes.subarray(0, keep));
-    n.set(this.nexts.subarray(0, keep));
-    this.hashes = h;
-    this.nexts = n;
+    const l = new Int32Array(cap * 2);
+    l.set(this.links.subarray(0, 2 * Math.min(cap, this.ents.length)));
+    this.links = l;
   }
 
   /** Relink every element into `nb` buckets. */
   private rehash(nb: number): void {
     const heads = new Int32Array(nb).fill(-1);
     const mask = nb - 1;
-    const hashes = this.hashes;
-    const nexts = this.nexts;
+    const links = this.links;
     // Walk backwards so each chain keeps ascending index order (not required, just tidy).
     for (let i = this.ents.length - 1; i >= 0; i--) {
-      const b = (hashes[i] as number) & mask;
-      nexts[i] = heads[b] as number;
+      const b = (links[2 * i] as number) & mask;
+      links[2 * i + 1] = heads[b] as number;
       heads[b] = i;
     }
     this.heads = heads;
@@ -307,7 +303,7 @@ export class StrDict {
     let buckets = count * 10;
     do {
       const mask = this.mask;
-      for (let i = this.heads[v & mask] as number; i >= 0; i = this.nexts[i] as number) {
+      for (let i = this.heads[v & mask] as number; i >= 0; i = this.links[2 * i + 1] as number) {
         out.push(this.ents[i] as string);
         emitted += weight;
       }
@@ -322,8 +318,7 @@ export class StrDict {
   clone(): StrDict {
     const d = new StrDict(this.pairs, 0);
     d.ents = this.ents.slice();
-    d.hashes = this.hashes.slice();
-    d.nexts = this.nexts.slice();
+    d.links = this.links.slice();
     d.heads = this.heads.slice();
     d.mask = this.mask;
     return d;
