@@ -14,6 +14,7 @@ import { RedisHash } from '../values/hash.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble, type LongDouble } from '../util/long-double.js';
 import { ERR, wrongArity } from './errors.js';
 import type { CommandContext, CommandSpec, KeySpec } from './spec.js';
+import { argKey } from './key-arg.js';
 
 const spec1 = (flags: string[]): KeySpec[] => [{ flags, begin_search: { index: 1 }, find_keys: { lastkey: 0, keystep: 1, limit: 0 } }];
 const key0 = { name: 'key', type: 'key', key_spec_index: 0 } as const;
@@ -134,7 +135,7 @@ function hset(ctx: CommandContext, argv: Argv, legacy: boolean): void {
     ctx.reply.error(wrongArity(ctx.commandName));
     return;
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const h = hashForWrite(ctx, key);
   if (h === null) return;
   const limits = ctx.ks.encoding;
@@ -148,7 +149,7 @@ function hset(ctx: CommandContext, argv: Argv, legacy: boolean): void {
 
 /** HSETNX key field value */
 function hsetnx(ctx: CommandContext, argv: Argv): void {
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const h = hashForWrite(ctx, key);
   if (h === null) return;
   const f = argv.str(2);
@@ -164,7 +165,7 @@ function hsetnx(ctx: CommandContext, argv: Argv): void {
 
 /** HGET key field */
 function hget(ctx: CommandContext, argv: Argv): void {
-  const h = getHash(ctx, argv.str(1), false);
+  const h = getHash(ctx, argKey(ctx, argv, 1), false);
   if (h === null) return;
   const v = h === undefined ? undefined : h.get(argv.str(2));
   if (v === undefined) ctx.reply.nullBulk();
@@ -173,7 +174,7 @@ function hget(ctx: CommandContext, argv: Argv): void {
 
 /** HMGET key field [field ...] */
 function hmget(ctx: CommandContext, argv: Argv): void {
-  const h = getHash(ctx, argv.str(1), false);
+  const h = getHash(ctx, argKey(ctx, argv, 1), false);
   if (h === null) return;
   ctx.reply.arrayHeader(argv.argc - 2);
   for (let i = 2; i < argv.argc; i++) {
@@ -185,7 +186,7 @@ function hmget(ctx: CommandContext, argv: Argv): void {
 
 /** HGETALL key (a map in RESP3) / HKEYS key / HVALS key */
 function hgetall(ctx: CommandContext, argv: Argv, withFields: boolean, withValues: boolean): void {
-  const h = getHash(ctx, argv.str(1), false);
+  const h = getHash(ctx, argKey(ctx, argv, 1), false);
   if (h === null) return;
   const r = ctx.reply;
   const both = withFields && withValues;
@@ -201,7 +202,7 @@ function hgetall(ctx: CommandContext, argv: Argv, withFields: boolean, withValue
 
 /** HDEL key field [field ...] */
 function hdel(ctx: CommandContext, argv: Argv): void {
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const h = getHash(ctx, key, true);
   if (h === null) return;
   if (h === undefined) {
@@ -231,21 +232,21 @@ function hdel(ctx: CommandContext, argv: Argv): void {
 
 /** HEXISTS key field */
 function hexists(ctx: CommandContext, argv: Argv): void {
-  const h = getHash(ctx, argv.str(1), false);
+  const h = getHash(ctx, argKey(ctx, argv, 1), false);
   if (h === null) return;
   ctx.reply.integer(h !== undefined && h.has(argv.str(2)) ? 1 : 0);
 }
 
 /** HLEN key */
 function hlen(ctx: CommandContext, argv: Argv): void {
-  const h = getHash(ctx, argv.str(1), false);
+  const h = getHash(ctx, argKey(ctx, argv, 1), false);
   if (h === null) return;
   ctx.reply.integer(h === undefined ? 0 : h.size);
 }
 
 /** HSTRLEN key field */
 function hstrlen(ctx: CommandContext, argv: Argv): void {
-  const h = getHash(ctx, argv.str(1), false);
+  const h = getHash(ctx, argKey(ctx, argv, 1), false);
   if (h === null) return;
   ctx.reply.integer(h === undefined ? 0 : h.strlen(argv.str(2)));
 }
@@ -260,7 +261,7 @@ function hincrby(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.notInteger);
     return;
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const h = hashForWrite(ctx, key);
   if (h === null) return;
   const f = argv.str(2);
@@ -302,7 +303,7 @@ function hincrbyfloat(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.valueNanOrInf);
     return;
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const h = hashForWrite(ctx, key);
   if (h === null) return;
   const f = argv.str(2);

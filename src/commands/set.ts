@@ -20,6 +20,7 @@ import { ERR } from './errors.js';
 import { distinctSample, MAX_REPEAT, parseRandomCount, randomIndex, replyScan } from './hash-random.js';
 import { CURSOR_PAST_END, parseScanCursor, parseScanOptions } from './scan.js';
 import type { CommandContext, CommandSpec, KeySpec } from './spec.js';
+import { argKey } from './key-arg.js';
 
 const spec1 = (flags: string[]): KeySpec[] => [{ flags, begin_search: { index: 1 }, find_keys: { lastkey: 0, keystep: 1, limit: 0 } }];
 const key0 = { name: 'key', type: 'key', key_spec_index: 0 } as const;
@@ -124,7 +125,7 @@ function afterRemoval(db: Database, key: string, set: RedisSet): void {
 
 /** SADD key member [member ...] */
 function sadd(ctx: CommandContext, argv: Argv): void {
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const db = ctx.db;
   let set = getSet(ctx, key, true);
   if (set === null) return;
@@ -144,7 +145,7 @@ function sadd(ctx: CommandContext, argv: Argv): void {
 
 /** SREM key member [member ...] */
 function srem(ctx: CommandContext, argv: Argv): void {
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const set = getSet(ctx, key, true);
   if (set === null) return;
   if (set === undefined) {
@@ -171,7 +172,7 @@ function srem(ctx: CommandContext, argv: Argv): void {
 
 /** SMEMBERS key (Redis runs it as SINTER of one key: a set reply, empty when missing) */
 function smembers(ctx: CommandContext, argv: Argv): void {
-  const set = getSet(ctx, argv.str(1), false);
+  const set = getSet(ctx, argKey(ctx, argv, 1), false);
   if (set === null) return;
   if (set === undefined) {
     ctx.reply.setHeader(0);
@@ -182,14 +183,14 @@ function smembers(ctx: CommandContext, argv: Argv): void {
 
 /** SISMEMBER key member */
 function sismember(ctx: CommandContext, argv: Argv): void {
-  const set = getSet(ctx, argv.str(1), false);
+  const set = getSet(ctx, argKey(ctx, argv, 1), false);
   if (set === null) return;
   ctx.reply.integer(set !== undefined && set.has(argv.str(2)) ? 1 : 0);
 }
 
 /** SMISMEMBER key member [member ...] */
 function smismember(ctx: CommandContext, argv: Argv): void {
-  const set = getSet(ctx, argv.str(1), false);
+  const set = getSet(ctx, argKey(ctx, argv, 1), false);
   if (set === null) return;
   ctx.reply.arrayHeader(argv.argc - 2);
   for (let i = 2; i < argv.argc; i++) ctx.reply.integer(set !== undefined && set.has(argv.str(i)) ? 1 : 0);
@@ -197,7 +198,7 @@ function smismember(ctx: CommandContext, argv: Argv): void {
 
 /** SCARD key */
 function scard(ctx: CommandContext, argv: Argv): void {
-  const set = getSet(ctx, argv.str(1), false);
+  const set = getSet(ctx, argKey(ctx, argv, 1), false);
   if (set === null) return;
   ctx.reply.integer(set === undefined ? 0 : set.size);
 }
@@ -212,7 +213,7 @@ function spop(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.syntax);
     return;
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const set = getSet(ctx, key, true);
   if (set === null) return;
   if (set === undefined) {
@@ -233,7 +234,7 @@ function spopWithCount(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.mustBePositive);
     return;
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const set = getSet(ctx, key, true);
   if (set === null) return;
   if (set === undefined || l === 0) {
@@ -270,7 +271,7 @@ function srandmember(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.syntax);
     return;
   }
-  const set = getSet(ctx, argv.str(1), false);
+  const set = getSet(ctx, argKey(ctx, argv, 1), false);
   if (set === null) return;
   if (set === undefined) ctx.reply.nullBulk();
   else ctx.reply.bulk(set.at(randomIndex(ctx, set.size)));
@@ -279,7 +280,7 @@ function srandmember(ctx: CommandContext, argv: Argv): void {
 function srandmemberWithCount(ctx: CommandContext, argv: Argv): void {
   const l = parseRandomCount(ctx, argv, 2);
   if (l === null) return;
-  const set = getSet(ctx, argv.str(1), false);
+  const set = getSet(ctx, argKey(ctx, argv, 1), false);
   if (set === null) return;
   if (set === undefined || l === 0) {
     ctx.reply.emptyArray();
@@ -310,7 +311,7 @@ function srandmemberWithCount(ctx: CommandContext, argv: Argv): void {
 
 /** SMOVE source destination member */
 function smove(ctx: CommandContext, argv: Argv): void {
-  const srcKey = argv.str(1);
+  const srcKey = argKey(ctx, argv, 1);
   const dstKey = argv.str(2);
   const db = ctx.db;
   const srcV = db.lookupWrite(srcKey);
@@ -353,7 +354,7 @@ function smove(ctx: CommandContext, argv: Argv): void {
 function sscan(ctx: CommandContext, argv: Argv): void {
   const cursor = parseScanCursor(ctx, argv, 2);
   if (cursor === null) return;
-  const set = getSet(ctx, argv.str(1), false);
+  const set = getSet(ctx, argKey(ctx, argv, 1), false);
   if (set === null) return;
   if (set === undefined) {
     replyScan(ctx, 0, []);

@@ -12,6 +12,7 @@ import { RedisZset } from '../values/zset.js';
 import { ERR } from './errors.js';
 import type { CommandContext, CommandSpec } from './spec.js';
 import { afterRemoval } from './zset.js';
+import { argKey } from './key-arg.js';
 import {
   lexRangeRanks,
   parseLexRange,
@@ -277,7 +278,7 @@ function zrangeGeneric(ctx: CommandContext, argv: Argv, argStart: number, store:
     }
   }
   if (store) {
-    storeRange(ctx, argv.str(1), z, first, n, reverse, by === BY_RANK);
+    storeRange(ctx, argKey(ctx, argv, 1), z, first, n, reverse, by === BY_RANK);
     return;
   }
   if (z === undefined || n === 0) {
@@ -335,7 +336,7 @@ function zcount(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.minMaxNotFloat);
     return;
   }
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   if (z === undefined) {
     ctx.reply.integer(0);
@@ -352,7 +353,7 @@ function zlexcount(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.minMaxNotLex);
     return;
   }
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   if (z === undefined) {
     ctx.reply.integer(0);
@@ -392,7 +393,7 @@ function zremrange(ctx: CommandContext, argv: Argv, by: number): void {
       return;
     }
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const z = zsetForWrite(ctx, key);
   if (z === null) return;
   if (z === undefined) {

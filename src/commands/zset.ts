@@ -14,6 +14,7 @@ import { ERR } from './errors.js';
 import { CURSOR_PAST_END, parseScanCursor, parseScanOptions } from './scan.js';
 import type { CommandContext, CommandSpec } from './spec.js';
 import { numkeysKeys, parseStrictDouble, scoredArrayHeader, scoredEntry, zsetForRead, zsetForWrite } from './zset-args.js';
+import { argKey } from './key-arg.js';
 
 const keyArg = { name: 'key', type: 'key', key_spec_index: 0 } as const;
 const RO_ACCESS = [{ flags: ['RO', 'access'], begin_search: { index: 1 }, find_keys: { lastkey: 0, keystep: 1, limit: 0 } }] as const;
@@ -204,7 +205,7 @@ function zaddGeneric(ctx: CommandContext, argv: Argv, baseFlags: number): void {
     }
     scores[i] = s;
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const db = ctx.db;
   let z = zsetForWrite(ctx, key);
   if (z === null) return;
@@ -277,7 +278,7 @@ function replyZadd(ctx: CommandContext, incr: boolean, added: number, updated: n
 
 /** ZREM key member [member ...] */
 function zrem(ctx: CommandContext, argv: Argv): void {
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const z = zsetForWrite(ctx, key);
   if (z === null) return;
   if (z === undefined) {
@@ -309,14 +310,14 @@ export function afterRemoval(db: Database, key: string, z: RedisZset): void {
 
 /** ZCARD key */
 function zcard(ctx: CommandContext, argv: Argv): void {
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   ctx.reply.integer(z === undefined ? 0 : z.length);
 }
 
 /** ZSCORE key member */
 function zscore(ctx: CommandContext, argv: Argv): void {
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   const s = z === undefined ? undefined : z.score(argv.str(2));
   if (s === undefined) ctx.reply.nullBulk();
@@ -325,7 +326,7 @@ function zscore(ctx: CommandContext, argv: Argv): void {
 
 /** ZMSCORE key member [member ...] */
 function zmscore(ctx: CommandContext, argv: Argv): void {
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   ctx.reply.arrayHeader(argv.argc - 2);
   for (let i = 2; i < argv.argc; i++) {
@@ -337,7 +338,7 @@ function zmscore(ctx: CommandContext, argv: Argv): void {
 
 /** ZRANK key member / ZREVRANK key member */
 function zrankGeneric(ctx: CommandContext, argv: Argv, reverse: boolean): void {
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   const r = z === undefined ? -1 : z.rank(argv.str(2));
   if (r < 0) ctx.reply.nullBulk();
@@ -414,7 +415,7 @@ function zpopCommand(ctx: CommandContext, argv: Argv, max: boolean): void {
     }
     count = typeof c === 'bigint' ? Number.MAX_SAFE_INTEGER : c;
   }
-  const key = argv.str(1);
+  const key = argKey(ctx, argv, 1);
   const z = zsetForWrite(ctx, key);
   if (z === null) return;
   if (z === undefined || count === 0) {
@@ -494,7 +495,7 @@ const HALF_LONG_MAX = LONG_MAX / 2n;
 /** ZRANDMEMBER key [count [WITHSCORES]] */
 function zrandmember(ctx: CommandContext, argv: Argv): void {
   if (argv.argc === 2) {
-    const z = zsetForRead(ctx, argv.str(1));
+    const z = zsetForRead(ctx, argKey(ctx, argv, 1));
     if (z === null) return;
     if (z === undefined) ctx.reply.nullBulk();
     else ctx.reply.bulk(z.iter(Math.floor(ctx.ks.random() * z.length)).member);
@@ -521,7 +522,7 @@ function zrandmember(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.outOfRange);
     return;
   }
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   if (z === undefined || c === 0 || c === 0n) {
     ctx.reply.emptyArray();
@@ -576,7 +577,7 @@ function zrandmember(ctx: CommandContext, argv: Argv): void {
 function zscan(ctx: CommandContext, argv: Argv): void {
   const cursor = parseScanCursor(ctx, argv, 2);
   if (cursor === null) return;
-  const z = zsetForRead(ctx, argv.str(1));
+  const z = zsetForRead(ctx, argKey(ctx, argv, 1));
   if (z === null) return;
   if (z === undefined) {
     ctx.reply.arrayHeader(2);
