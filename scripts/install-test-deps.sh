@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond npm packages: Debian's redis-server and
-# redis-tools 7.0 (the oracle for interoperability tests and redis-benchmark/redis-cli).
+# redis-tools 7.0 (the oracle for interoperability tests and redis-benchmark/redis-cli), and the
+# Lua engine build/lua.wasm (scripts/build-lua.sh, which installs its own toolchain).
 # Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 need=()
@@ -13,3 +14,4 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+bash "$(dirname "$0")/build-lua.sh"

@@ -266,3 +266,40 @@ export function xclaimUnknownOption(opt: string): string {
   return `ERR Unrecognized XCLAIM option '${cstr(opt)}'`;
 }
 
+/** Scripting (EVAL, SCRIPT, redis.call refusals), as Redis 7.0.15 words them. */
+export const SCRIPT_ERR = {
+  noScript: 'NOSCRIPT No matching script. Please use EVAL.',
+  keysGreaterThanArgs: "ERR Number of keys can't be greater than number of args",
+  negativeKeys: "ERR Number of keys can't be negative",
+  roWithWriteFlag: 'ERR Can not execute a script with write flag using *_ro command.',
+  flushOption: 'ERR SCRIPT FLUSH only support SYNC|ASYNC option',
+  notBusy: 'NOTBUSY No scripts in execution right now.',
+  debugMode: 'ERR Use SCRIPT DEBUG YES/SYNC/NO',
+  /** Not a Redis error: this server has no Lua debugger. */
+  debugUnsupported: 'ERR SCRIPT DEBUG is not supported by this server',
+  unknownCommand: 'ERR Unknown Redis command called from script',
+  arity: 'ERR Wrong number of args calling Redis command from script',
+  noscriptCommand: 'ERR This Redis command is not allowed from script',
+  writeFromReadOnly: 'ERR Write commands are not allowed from read-only scripts.',
+  notInScript: 'ERR redis.call/pcall can only be called inside a script invocation',
+  shebangInvalid: 'ERR Invalid script shebang',
+  shebangNoEngine: 'ERR Invalid engine in script shebang',
+} as const;
+
+/** `#!<engine>` other than `#!lua`. */
+export function shebangUnexpectedEngine(engine: string): string {
+  return `ERR Unexpected engine in script shebang: ${engine}`;
+}
+
+export function shebangUnknownOption(option: string): string {
+  return `ERR Unknown lua shebang option: ${option}`;
+}
+
+export function shebangUnexpectedFlag(flag: string): string {
+  return `ERR Unexpected flag in script shebang: ${flag}`;
+}
+
+/** A script body that does not compile (Lua's message follows). */
+export function scriptCompileError(luaMessage: string): string {
+  return `ERR Error compiling script (new function): ${luaMessage}`;
+}

@@ -37,6 +37,7 @@ import { streamCommands } from './stream.js';
 import { streamReadCommands } from './stream-read.js';
 import { streamGroupCommands } from './stream-groups.js';
 import { streamInfoCommands } from './stream-info.js';
+import { scriptingCommands } from './scripting.js';
 
 export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -73,4 +74,5 @@ export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   streamReadCommands,
   streamGroupCommands,
   streamInfoCommands,
+  scriptingCommands,
 ];

@@ -172,6 +172,43 @@ export interface ServerServices {
   shutdown(opts: { nosave: boolean; save: boolean; now: boolean; force: boolean; abort: boolean }): string | null;
   /** requirepass of the default user ('' = none). */
   readonly requirepass: string;
+  /** EVAL/EVALSHA/SCRIPT (src/scripting). */
+  readonly scripting: ScriptingService;
+  /**
+   * Start running a script for `caller`: its redis.call commands then go through
+   * callFromScript() until endScript(). Commands run as a separate client in the caller's
+   * database, with the key-expiry clock frozen at the script's start, as in Redis.
+   */
+  beginScript(caller: CommandContext, run: ScriptRunFlags): void;
+  /**
+   * redis.call: run one command through the dispatcher with the script rules (no noscript
+   * commands, no writes from read-only scripts, no blocking). Returns the reply as RESP bytes
+   * in protocol `resp`, valid until the next call; refusals are error replies.
+   */
+  callFromScript(argv: Argv, resp: 2 | 3): Uint8Array;
+  endScript(): void;
+}
+
+/** How a script run constrains the commands it calls (Redis's run_ctx flags). */
+export interface ScriptRunFlags {
+  /** EVAL_RO/EVALSHA_RO, or a shebang without writes: write commands are refused. */
+  readonly readOnly: boolean;
+  /** The shebang's allow-oom: deny-oom commands run even over maxmemory. */
+  readonly allowOom: boolean;
+}
+
+/** The scripting subsystem as commands see it (implemented in src/scripting). */
+export interface ScriptingService {
+  /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO: run and reply. */
+  eval(ctx: CommandContext, argv: Argv, bySha: boolean, readOnly: boolean): void;
+  /** SCRIPT LOAD: the SHA1 reply, or the compile error. */
+  load(ctx: CommandContext, body: Uint8Array): void;
+  /** SCRIPT EXISTS answer for one SHA1 (case-insensitive). */
+  exists(sha: string): boolean;
+  /** SCRIPT FLUSH: forget every script and reset the Lua state. */
+  flush(): void;
+  /** INFO's used_memory_lua, number_of_cached_scripts and used_memory_scripts_eval. */
+  memory(): { lua: number; scripts: number; scriptsMemory: number };
 }
 
 export interface ConfigAccess {

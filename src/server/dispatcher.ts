@@ -60,6 +60,11 @@ export class Dispatcher {
    * by a command inside EXEC or a script counts as that command's failure, not EXEC's too.
    */
   private errorMark = 0;
+  /**
+   * While a script runs, its commands keep the script's start time as the command time, so
+   * keys expire as of the script's start (Redis's script snapshot time).
+   */
+  timeFrozen = false;
 
   /**
    * Wall-clock ms = origin + the monotonic counter. One performance.now() per command then
@@ -151,7 +156,7 @@ export class Dispatcher {
     const mark = w.mark();
     this.errorMark = this.totalErrorReplies;
     const t0 = performance.now();
-    this.ks.now = this.clock !== null ? this.clock() : Math.floor(this.origin + t0);
+    if (!this.timeFrozen) this.ks.now = this.clock !== null ? this.clock() : Math.floor(this.origin + t0);
     c.commandName = e.fullName;
     c.dirty = 0;
     if (c.noTouch && (e.flags & F.readonly) !== 0) this.ks.noTouch = true;

@@ -204,6 +204,8 @@ function memorySection(server: Server): string[] {
   const peak = m.peakMemory;
   const total = os.totalmem();
   const maxmemory = Number(server.config.get('maxmemory'));
+  // The Lua heap of EVAL scripts (0 until the first script creates the engine).
+  const lua = server.scripting.memory();
   let clientsMem = 0;
   for (const c of server.clientMap.values()) {
     if (c.transport) clientsMem += c.transport.queryBufferLength + c.transport.outputBufferLength;
@@ -219,6 +221,11 @@ function memorySection(server: Server): string[] {
     `used_memory_startup:${m.startupMemory}`,
     `total_system_memory:${total}`,
     `total_system_memory_human:${bytesToHuman(total)}`,
+    `used_memory_lua:${lua.lua}`,
+    `used_memory_vm_eval:${lua.lua}`,
+    `used_memory_lua_human:${bytesToHuman(lua.lua)}`,
+    `used_memory_scripts_eval:${lua.scriptsMemory}`,
+    `number_of_cached_scripts:${lua.scripts}`,
     `maxmemory:${maxmemory}`,
     `maxmemory_human:${bytesToHuman(maxmemory)}`,
     `maxmemory_policy:${server.config.get('maxmemory-policy')}`,

@@ -7,7 +7,8 @@
  */
 import { Config } from '../config/config.js';
 import { ALL_COMMANDS } from '../commands/index.js';
-import type { ServerServices } from '../commands/spec.js';
+import type { CommandContext, ScriptRunFlags, ServerServices } from '../commands/spec.js';
+import type { Argv } from '../protocol/argv.js';
 import { Keyspace, type EncodingLimits } from '../keyspace/keyspace.js';
 import { ENCODING_OPTIONS } from '../config/options-encoding.js';
 import { parseNotifyFlags } from '../keyspace/notify.js';
@@ -24,6 +25,8 @@ import { WatchManager } from '../transactions/watch.js';
 import { ClientTransaction } from './transaction.js';
 import { ClientPubSub } from './client-pubsub.js';
 import { PubSub, parsePubsubLimit } from '../pubsub/pubsub.js';
+import { Scripting } from '../scripting/scripting.js';
+import { ScriptCaller } from './script-caller.js';
 
 export const REDIS_VERSION = '7.0.15';
 export const CINNABAR_VERSION = '0.1.0';
@@ -72,6 +75,8 @@ export class Server implements ServerServices {
   readonly pubsub = new PubSub<Client>();
   /** Rates and peaks INFO reports, sampled by the cron. */
   readonly metrics = new ServerMetrics();
+  readonly scripting: Scripting;
+  private readonly scriptCaller = new ScriptCaller(this);
   readonly configFile: string;
   /** Ports actually listened on, filled in by the listener. */
   tcpPort = 0;
@@ -97,6 +102,7 @@ export class Server implements ServerServices {
     this.dispatcher = new Dispatcher(this.table, this.ks, opts.clock ?? null);
     this.clients = new ClientList(this);
     this.blocking = new BlockManager<Client>((c, fn) => this.runAs(c, fn), this.clockNow);
+    this.scripting = new Scripting({ server: this, log: (level, msg) => this.log(level, msg) });
     wireSubsystems(this);
     for (const row of ENCODING_OPTIONS) this.applyConfig(row.name, this.config.get(row.name));
     if (this.config.row('client-output-buffer-limit')) this.applyConfig('client-output-buffer-limit', this.config.get('client-output-buffer-limit'));
@@ -260,6 +266,18 @@ export class Server implements ServerServices {
     const r = fn();
     if (c.dirty > 0) this.dispatcher.dirty += c.dirty;
     return r;
+  }
+
+  beginScript(caller: CommandContext, run: ScriptRunFlags): void {
+    this.scriptCaller.begin(caller, run);
+  }
+
+  callFromScript(argv: Argv, resp: 2 | 3): Uint8Array {
+    return this.scriptCaller.call(argv, resp);
+  }
+
+  endScript(): void {
+    this.scriptCaller.end();
   }
 
   nextClientId(): number {
