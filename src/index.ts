@@ -35,6 +35,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** `multiWord`: the directive's one string value holds several words (save "3600 1 300 100"). */
 function directiveArgs(v: DirectiveValue, multiWord: boolean): string[] {
   if (typeof v === 'boolean') return [v ? 'yes' : 'no'];
   if (typeof v === 'number') return [String(v)];
@@ -48,7 +49,7 @@ export function configFromOptions(opts: StartOptions): Config {
   config.load('bind', ['127.0.0.1', '-::1']);
   for (const [name, value] of Object.entries(opts)) {
     if (name === 'log' || name === 'clock' || value === undefined || typeof value === 'function') continue;
-    const err = config.load(name, directiveArgs(value, config.row(name)?.kind === 'special'));
+    const err = config.load(name, directiveArgs(value, config.row(name)?.multiArg === true));
     if (err !== null) throw new Error(`Cinnabar: bad directive '${name}': ${err}`);
   }
   return config;

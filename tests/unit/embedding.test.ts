@@ -5,6 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer } from '../../src/index.js';
 import { assertError, OK } from '../helpers/server.js';
 import { RespClient } from '../helpers/resp-client.js';
@@ -45,6 +48,20 @@ test('directives are applied (numbers, strings, booleans)', async () => {
     c.close();
   } finally {
     await srv.close();
+  }
+});
+
+test('a directive value with spaces stays one value unless the directive takes several words', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cinnabar embed '));
+  const srv = await startServer({ port: 0, dir, bind: '127.0.0.1 -::1' });
+  try {
+    const c = await RespClient.connect(srv.port);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'dir'), ['dir', dir]);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'bind'), ['bind', '127.0.0.1 -::1']);
+    c.close();
+  } finally {
+    await srv.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
