@@ -9,15 +9,18 @@
  *   2. sorted-set scaling: ZRANK, ZRANGE-by-rank and ZADD on a 1M-member set vs a 1k one;
  *   3. memory per item (fresh processes, VmRSS before/after a bulk load): 1M string keys,
  *      one 100k-member sorted set, one 100k-field hash;
+ *   4. BullMQ: 20,000 jobs added with Queue.addBulk, then processed by a Worker with
+ *      concurrency 50 and a no-op processor, jobs/s for each (bullmq.ts);
+ *   5. EVALSHA of cached scripts: 1000 redis.call('INCR') per script, and 1 (scripting.ts);
  * and ends with PASS/FAIL against the project's targets. The machine is shared and noisy, so
  * only ratios between adjacent runs mean anything; absolute numbers drift from run to run.
  * Tests whose command Cinnabar does not implement yet are skipped with a note.
- * Tables go to stdout, progress to stderr. It takes about 5-8 minutes.
+ * Tables go to stdout, progress to stderr. It takes about 6-10 minutes.
  *
  * Usage (from the repository root):
  *   npm run bench                                   everything
  *   npm run bench -- --tests SET,GET --pairs 5      some tests, more pairs
- *   npm run bench -- --sections throughput          throughput | zset | memory (comma list)
+ *   npm run bench -- --sections throughput          throughput | zset | memory | bullmq | scripting (comma list)
  *   npm run bench -- --seconds 1                    target length of one run (default 1.5)
  *   npm run bench -- --memory-trials 5              fresh process pairs per memory case (default 3)
  *
@@ -34,9 +37,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runBullmq, type BullmqResult } from './bullmq.js';
 import { runMemory, MEMORY_CASES, type MemoryRow } from './memory.js';
 import { measure } from './paired.js';
-import { memoryTable, summary, throughputTable, zsetTable } from './report.js';
+import { bullmqTable, memoryTable, scriptingTable, summary, throughputTable, zsetTable } from './report.js';
+import { runScripting, type ScriptRow } from './scripting.js';
 import { CLK_TCK, ServerProcess, callOnce, cinnabarLaunch, killAllChildrenSync, redisVersion, stopAllServers } from './servers.js';
 import { CLIENTS, DATA_SIZE, KEYSPACE, PIPELINE, TESTS, redisBenchmark, runThroughput, unsupported, type ThroughputRow } from './throughput.js';
 import { ZSET_PIPELINE, runZsetScale } from './zset-scale.js';
@@ -53,10 +58,12 @@ interface Options {
   profileDir: string;
 }
 
+const SECTIONS: readonly string[] = ['throughput', 'zset', 'memory', 'bullmq', 'scripting'];
+
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = {
     tests: null,
-    sections: new Set(['throughput', 'zset', 'memory']),
+    sections: new Set(SECTIONS),
     pairs: 3,
     memoryTrials: 3,
     seconds: 1.5,
@@ -88,7 +95,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--profile-dir') o.profileDir = path.resolve(value());
     else throw new Error(`unknown option ${flag} (see the comment at the top of bench/bench.ts)`);
   }
-  for (const s of o.sections) if (!['throughput', 'zset', 'memory'].includes(s)) throw new Error(`unknown section ${s}`);
+  for (const s of o.sections) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}`);
   if (o.tests) for (const t of o.tests) if (!TESTS.some((x) => x.name === t)) throw new Error(`unknown test ${t}; tests: ${TESTS.map((x) => x.name).join(' ')}`);
   return o;
 }
@@ -145,6 +152,8 @@ async function runAll(o: Options): Promise<void> {
   print(`  ${o.pairs} adjacent redis/cinnabar pairs per measurement, ~${o.seconds} s per run; ratios are cinnabar/redis, medians of the per-pair ratios`);
   let tp: ThroughputRow[] | null = null;
   let mem: MemoryRow[] | null = null;
+  let bull: BullmqResult | null = null;
+  let scripts: ScriptRow[] | null = null;
 
   if (o.sections.has('throughput')) {
     const tests = o.tests ? TESTS.filter((t) => o.tests?.includes(t.name)) : TESTS;
@@ -175,9 +184,27 @@ async function runAll(o: Options): Promise<void> {
     print(memoryTable(mem));
   }
 
+  if (o.sections.has('bullmq')) {
+    const [redis, cinnabar] = await startPair();
+    bull = await runBullmq(redis, cinnabar, { pairs: o.pairs, log });
+    await stopAllServers();
+    print();
+    print('BullMQ, jobs/s (one Queue / one Worker in the bench process; median of per-pair ratios; CPU = server utime+stime per job)');
+    print(bullmqTable(bull));
+  }
+
+  if (o.sections.has('scripting')) {
+    const [redis, cinnabar] = await startPair();
+    scripts = await runScripting(redis, cinnabar, { pairs: o.pairs, targetSeconds: o.seconds, log });
+    await stopAllServers();
+    print();
+    print('EVALSHA of a cached script (redis-benchmark -c 50, not pipelined); redis.call/s = EVALSHA/s x calls per script');
+    print(scriptingTable(scripts));
+  }
+
   print();
   print('Targets');
-  print(summary(tp, mem));
+  print(summary(tp, mem, bull, scripts));
   print();
   print(`bench finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

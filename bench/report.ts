@@ -1,9 +1,12 @@
 /**
  * The bench's printed report: fixed-width tables and the summary of the issue's targets.
- * Pure formatting; every number comes from throughput.ts, memory.ts and zset-scale.ts.
+ * Pure formatting; every number comes from throughput.ts, memory.ts, zset-scale.ts, bullmq.ts
+ * and scripting.ts.
  */
+import { BULLMQ_BATCH, BULLMQ_CONCURRENCY, BULLMQ_JOBS, type BullmqResult } from './bullmq.js';
 import type { MemoryRow } from './memory.js';
 import type { PairedSummary } from './paired.js';
+import type { ScriptRow } from './scripting.js';
 import type { ThroughputRow } from './throughput.js';
 import { ZSET_SIZES, type ZsetResult } from './zset-scale.js';
 
@@ -12,6 +15,8 @@ export const TARGETS = {
   cpuRatio: 1.3,
   pipelinedRatio: 0.7,
   memoryRatio: 1.3,
+  bullmqAddRatio: 0.7,
+  bullmqProcessRatio: 0.7,
 } as const;
 
 const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '-');
@@ -88,6 +93,36 @@ export function zsetTable(z: ZsetResult): string {
   return table(header, body);
 }
 
+export function bullmqTable(b: BullmqResult): string {
+  if (b.skipped !== null) return `skipped: ${b.skipped}`;
+  const header = ['phase', 'jobs', 'redis jobs/s', 'cinnabar jobs/s', 'ratio', 'pair range', 'redis CPU us/job', 'cinnabar CPU us/job', 'CPU ratio'];
+  const row = (label: string, s: PairedSummary | null): Row =>
+    s === null ? { first: label, note: 'not run' } : [label, int(s.n), int(s.redisRps), int(s.cinnabarRps), fix(s.ratio, 2), `${fix(s.ratioMin, 2)}-${fix(s.ratioMax, 2)}`, fix(s.redisCpuUs, 1), fix(s.cinnabarCpuUs, 1), fix(s.cpuRatio, 2)];
+  return table(header, [row(`add (Queue.addBulk, ${int(BULLMQ_BATCH)} per call)`, b.add), row(`process (Worker, concurrency ${BULLMQ_CONCURRENCY}, no-op)`, b.process)]);
+}
+
+export function scriptingTable(rows: readonly ScriptRow[]): string {
+  const header = ['script', '-n', 'redis EVALSHA/s', 'cinnabar EVALSHA/s', 'redis redis.call/s', 'cinnabar redis.call/s', 'ratio', 'pair range', 'redis CPU us/script', 'cinnabar CPU us/script', 'CPU ratio'];
+  const body = rows.map((r): Row => {
+    const s = r.result;
+    if (r.skipped !== null || s === null) return { first: r.name, note: `skipped: ${r.skipped ?? 'not run'}` };
+    return [
+      r.name,
+      int(s.n),
+      int(s.redisRps),
+      int(s.cinnabarRps),
+      int(s.redisRps * r.callsPerRun),
+      int(s.cinnabarRps * r.callsPerRun),
+      fix(s.ratio, 2),
+      `${fix(s.ratioMin, 2)}-${fix(s.ratioMax, 2)}`,
+      fix(s.redisCpuUs, 1),
+      fix(s.cinnabarCpuUs, 1),
+      fix(s.cpuRatio, 2),
+    ];
+  });
+  return table(header, body);
+}
+
 interface TargetLine {
   label: string;
   pass: boolean | null;
@@ -107,7 +142,26 @@ function throughputTarget(label: string, rows: readonly ThroughputRow[], pick: (
   return { label, pass: failing.length === 0, detail };
 }
 
-export function summary(tp: readonly ThroughputRow[] | null, mem: readonly MemoryRow[] | null): string {
+function bullmqTargets(b: BullmqResult): TargetLine[] {
+  const line = (what: string, target: number, s: PairedSummary | null): TargetLine => {
+    const label = `BullMQ jobs/s ${what} >= ${target}x redis`;
+    if (b.skipped !== null || s === null) return { label, pass: null, detail: `skipped: ${b.skipped ?? 'not run'}` };
+    return { label, pass: s.ratio >= target, detail: `${fix(s.ratio, 2)}x (${int(s.cinnabarRps)} vs ${int(s.redisRps)} jobs/s; pairs ${fix(s.ratioMin, 2)}-${fix(s.ratioMax, 2)})` };
+  };
+  return [line(`added (${int(BULLMQ_JOBS)}, addBulk)`, TARGETS.bullmqAddRatio, b.add), line(`processed (concurrency ${BULLMQ_CONCURRENCY})`, TARGETS.bullmqProcessRatio, b.process)];
+}
+
+/** The issue sets no ratio for EVALSHA; the line reports the redis.call rates side by side. */
+function scriptingReport(rows: readonly ScriptRow[]): TargetLine[] {
+  const r = rows.find((x) => x.callsPerRun === 1000);
+  const label = 'EVALSHA 1000 x redis.call: redis.call/s (reported)';
+  if (!r) return [];
+  if (r.skipped !== null || r.result === null) return [{ label, pass: null, detail: `skipped: ${r.skipped ?? 'not run'}` }];
+  const s = r.result;
+  return [{ label, pass: null, detail: `cinnabar ${int(s.cinnabarRps * 1000)} vs redis ${int(s.redisRps * 1000)} redis.call/s (${fix(s.ratio, 2)}x)` }];
+}
+
+export function summary(tp: readonly ThroughputRow[] | null, mem: readonly MemoryRow[] | null, bull: BullmqResult | null = null, scripts: readonly ScriptRow[] | null = null): string {
   const lines: TargetLine[] = [];
   if (tp !== null) {
     lines.push(throughputTarget(`non-pipelined throughput >= ${TARGETS.plainRatio}x redis`, tp, (r) => r.plain, (s) => s.ratio, (v) => v >= TARGETS.plainRatio, false));
@@ -126,6 +180,8 @@ export function summary(tp: readonly ThroughputRow[] | null, mem: readonly Memor
           },
     );
   }
+  if (bull !== null) lines.push(...bullmqTargets(bull));
+  if (scripts !== null) lines.push(...scriptingReport(scripts));
   const width = Math.max(...lines.map((l) => l.label.length));
   const out = lines.map((l) => `  ${l.label.padEnd(width)}  ${l.pass === null ? 'n/a ' : l.pass ? 'PASS' : 'FAIL'}  ${l.detail}`);
   for (const r of tp ?? []) if (r.skipped !== null) out.push(`  not measured: ${r.name} (${r.skipped})`);

@@ -266,8 +266,12 @@ function spawnServer(kind: ServerKind, port: number, opts: StartOpts): ServerPro
     child = spawn('redis-server', common, { stdio: ['ignore', 'pipe', 'pipe'] });
   } else {
     const launch = cinnabarLaunch();
+    // The server chdirs to --dir, and a build outside the repository (tsc --outDir) has no
+    // build/lua.wasm beside it: name the repository's engine explicitly.
+    const luaWasm = path.join(launch.repoRoot, 'build', 'lua.wasm');
     child = spawn(process.execPath, [...binNodeFlags(launch.repoRoot), ...(opts.nodeFlags ?? []), launch.script, ...common], {
       cwd: launch.repoRoot,
+      env: { CINNABAR_LUA_WASM: luaWasm, ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
