@@ -7,6 +7,10 @@ set -euo pipefail
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
+# Python clients for tests/integration/{celery,rq,channels}.test.ts (for Debian's /usr/bin/python3).
+for pkg in python3-celery python3-redis python3-rq python3-channels-redis python3-django-channels; do
+  dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qx installed || need+=("$pkg")
+done
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
