@@ -69,6 +69,17 @@ export class Connection implements ClientTransport {
 
   /** Run every complete request buffered, stopping if the client blocks or closes. */
   private processInput(): void {
+    // Commands of one batch may share a clock reading, never beyond it (Dispatcher.wallNow).
+    const dispatcher = this.server.dispatcher;
+    dispatcher.endBatch();
+    try {
+      this.runBuffered();
+    } finally {
+      dispatcher.endBatch();
+    }
+  }
+
+  private runBuffered(): void {
     const server = this.server;
     const c = this.client;
     const p = this.parser;

@@ -43,6 +43,9 @@ export interface DispatchHooks {
   afterCommand(c: Client): void;
 }
 
+/** Commands of one pipelined batch that may share one Date.now() reading (see wallNow). */
+const WALL_REUSE = 15;
+
 /** requireAuth and subscriberContext; subsystems append theirs after them. */
 const BUILTIN_GATES = 2;
 
@@ -67,11 +70,11 @@ export class Dispatcher {
   timeFrozen = false;
 
   /**
-   * Wall-clock ms = origin + the monotonic counter. One performance.now() per command then
-   * gives both the command's time (Redis's mstime for expiry) and its duration for
-   * commandstats; Date.now() on top costs a second clock read. The origin starts as
-   * performance.timeOrigin (sub-millisecond exact); resyncClock(), every cron tick, follows
-   * the wall clock when it is stepped by more than a millisecond.
+   * A cheap wall clock for bookkeeping that tolerates a millisecond of error (client idle
+   * times): origin + the monotonic counter. The origin starts as performance.timeOrigin;
+   * resyncClock(), every cron tick, follows the wall clock when it moves by more than a
+   * millisecond. Key expiry uses wallNow() instead: under NTP slewing the two clocks part by
+   * up to a millisecond between resyncs, and a PTTL one above the TTL just set is visible.
    */
   private origin = performance.timeOrigin;
 
@@ -85,6 +88,29 @@ export class Dispatcher {
   /** Current wall-clock time in ms (integer). */
   now(): number {
     return this.clock !== null ? this.clock() : Math.floor(this.origin + performance.now());
+  }
+
+  /**
+   * The command's wall-clock time (Redis's mstime for expiry). Date.now() itself, since keys'
+   * absolute expiry times come from clients' wall clocks; but within one batch of pipelined
+   * requests a reading is reused for up to WALL_REUSE commands (connections call endBatch()
+   * after each batch, so nothing outside a batch ever sees a stale reading).
+   */
+  private wallNow(): number {
+    if (this.wallUses > 0) {
+      this.wallUses--;
+      return this.wallCached;
+    }
+    this.wallUses = WALL_REUSE;
+    return (this.wallCached = Date.now());
+  }
+
+  private wallCached = 0;
+  private wallUses = 0;
+
+  /** End of a batch of requests read together: the next command reads the clock again. */
+  endBatch(): void {
+    this.wallUses = 0;
   }
 
   resyncClock(): void {
@@ -156,7 +182,7 @@ export class Dispatcher {
     const mark = w.mark();
     this.errorMark = this.totalErrorReplies;
     const t0 = performance.now();
-    if (!this.timeFrozen) this.ks.now = this.clock !== null ? this.clock() : Math.floor(this.origin + t0);
+    if (!this.timeFrozen) this.ks.now = this.clock !== null ? this.clock() : this.wallNow();
     c.commandName = e.fullName;
     c.dirty = 0;
     if (c.noTouch && (e.flags & F.readonly) !== 0) this.ks.noTouch = true;
