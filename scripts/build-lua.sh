@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds build/lua.wasm: the Lua 5.1.5 interpreter and lua-cjson 2.1.0 from Debian's source
 # packages, with the project's patches (native/lua/patches) and glue (native/lua/*.c), compiled
-# to WebAssembly by Debian's clang, lld and wasi-libc. The scripting engine
-# (src/scripting/lua-engine.ts) loads it.
+# to WebAssembly by Debian's clang, lld and wasi-libc, then made suspendable by Binaryen's
+# asyncify (Debian's binaryen: wasm-opt). The scripting engine (src/scripting/lua-engine.ts)
+# loads it.
 #
 # Reproducible and idempotent: the sources are verified by SHA-256, the compiler output is
 # deterministic, and nothing is done when build/lua.wasm was built from the same inputs (script,
@@ -11,12 +12,13 @@
 # deb-src list derived from the machine's own Debian entries, leaving the system's apt
 # configuration untouched. Prints the wasm's SHA-256.
 #
-# Environment: CINNABAR_LUA_FORCE=1 rebuilds even when up to date.
+# Environment: CINNABAR_LUA_FORCE=1 rebuilds even when up to date; CINNABAR_LUA_BUILD_DIR builds
+# somewhere else than build/ (a parallel build, a CI cache).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NATIVE="$ROOT/native/lua"
-BUILD="$ROOT/build"
+BUILD="${CINNABAR_LUA_BUILD_DIR:-$ROOT/build}"
 OUT="$BUILD/lua.wasm"
 STAMP="$BUILD/lua.wasm.inputs"
 SRC_CACHE="$BUILD/lua-src"
@@ -34,6 +36,29 @@ DEB_VARARG_PATCH="debian/patches/0004-Fix-stack-overflow-in-vararg-functions.pat
 DEB_VARARG_PATCH_SHA256="0b8c75f3bbf3633aefb7b60046a610f0b9fe4a7eb53d8fbdfec2b9f0679b2746"
 # Deepest recursion of Lua's pattern matcher (lstrlib.c): bounded by the host's native stack.
 MAX_MATCH_DEPTH=5000
+# Binaryen, for wasm-opt's asyncify: Debian bookworm's package, at this version.
+BINARYEN_PKG="binaryen=108-1"
+BINARYEN_VERSION="wasm-opt version 108"
+
+# Asyncify (see native/lua/suspend.c): js_try re-enters wasm, so a suspension can unwind through
+# it. The VM loop saves itself and is left alone; so are functions in which no Lua code can run
+# with the hook able to suspend (allocation, errors and error handlers, hooks, GC finalizers,
+# metamethods, stdio, number parsing, string buffers, redis.call's own work): instrumenting
+# them would only slow them down.
+ASYNCIFY_IMPORTS="env.js_try"
+ASYNCIFY_REMOVE="luaV_execute cinn_vm_enter
+  luaM_realloc_ luaM_growaux_ luaM_toobig
+  GCTM luaC_step luaC_fullgc luaC_callGCTM
+  luaD_throw lua_wasm_throw luaD_callhook luaD_poscall growCI
+  luaG_errormsg luaG_runerror luaG_typeerror luaG_concaterror luaG_aritherror luaG_ordererror
+  lua_error luaL_error luaL_argerror luaL_typerror
+  luaO_pushvfstring luaO_pushfstring lua_pushfstring lua_pushvfstring
+  luaL_prepbuffer luaL_addlstring luaL_addvalue luaL_pushresult
+  luaV_gettable luaV_settable call_binTM call_orderTM Arith luaV_concat luaV_lessthan luaV_equalval
+  redis_generic_call cinn_push_resp cinn_push_error
+  printf_core vfprintf vsnprintf snprintf sprintf vsprintf fprintf fwrite __fwritex fputs fputc
+  __overflow fflush exit __stdio_exit __toread __uflow fgets getc ungetc fread fclose freopen
+  strtod __floatscan __intscan __shgetc strtoll strtoul fpconv_strtod fpconv_g_fmt"
 
 log() { printf 'build-lua: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -43,6 +68,7 @@ inputs_hash() {
     sha256sum "$ROOT/scripts/build-lua.sh"
     find "$NATIVE" -type f | LC_ALL=C sort | xargs sha256sum
     clang --version 2>/dev/null | head -1 || true
+    wasm-opt --version 2>/dev/null | head -1 || true
   } | sed "s#$ROOT/##" | sha256sum | cut -d' ' -f1
 }
 
@@ -56,6 +82,7 @@ report() {
 # --- 1. toolchain -------------------------------------------------------------------------------
 have_toolchain() {
   command -v clang >/dev/null 2>&1 && command -v wasm-ld >/dev/null 2>&1 &&
+    [ "$(wasm-opt --version 2>/dev/null | head -1)" = "$BINARYEN_VERSION" ] &&
     [ -f /usr/include/wasm32-wasi/stdio.h ] && [ -f /usr/lib/wasm32-wasi/libc.a ] &&
     ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 &&
     command -v patch >/dev/null 2>&1
@@ -68,10 +95,10 @@ as_root() {
 }
 
 if ! have_toolchain; then
-  log "installing clang lld wasi-libc libclang-rt-dev-wasm32 patch"
+  log "installing clang lld wasi-libc libclang-rt-dev-wasm32 patch $BINARYEN_PKG"
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq
-  as_root apt-get install -y -qq --no-install-recommends clang lld wasi-libc libclang-rt-dev-wasm32 patch >/dev/null
+  as_root apt-get install -y -qq --no-install-recommends clang lld wasi-libc libclang-rt-dev-wasm32 patch "$BINARYEN_PKG" >/dev/null
   have_toolchain || die "the WebAssembly toolchain is still incomplete after apt-get install"
 fi
 
@@ -173,13 +200,24 @@ CFLAGS=(--target=wasm32-wasi --sysroot=/usr -nostdinc -isystem "$(clang -print-r
 SOURCES=()
 for f in $LUA_CORE; do SOURCES+=("$LUA_DIR/src/$f.c"); done
 SOURCES+=("$CJSON_DIR/lua_cjson.c" "$CJSON_DIR/strbuf.c" "$CJSON_DIR/fpconv.c")
-SOURCES+=("$NATIVE"/bridge.c "$NATIVE"/redis_api.c "$NATIVE"/resp.c "$NATIVE"/lib_bit.c
-  "$NATIVE"/lib_struct.c "$NATIVE"/lib_cmsgpack.c "$NATIVE"/sha1.c "$NATIVE"/stackops.S)
+SOURCES+=("$NATIVE"/bridge.c "$NATIVE"/redis_api.c "$NATIVE"/resp.c "$NATIVE"/functions.c
+  "$NATIVE"/suspend.c "$NATIVE"/lib_bit.c "$NATIVE"/lib_struct.c "$NATIVE"/lib_cmsgpack.c "$NATIVE"/sha1.c
+  "$NATIVE"/stackops.S)
 
 log "compiling ${#SOURCES[@]} files"
-clang "${CFLAGS[@]}" "${SOURCES[@]}" -o "$OUT.tmp" \
-  -Wl,--no-entry -Wl,--strip-all -Wl,--stack-first -Wl,-z,stack-size=1048576 \
+OBJ="$WORK/obj"
+mkdir -p "$OBJ"
+# One object per source, then a link without -O: clang's driver would otherwise run any
+# wasm-opt it finds on PATH over the linked module, so the output would depend on the machine.
+for src in "${SOURCES[@]}"; do printf '%s\0' "$src"; done |
+  xargs -0 -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c 'f="$1"; shift; b="$(basename "$f")"; exec clang "$@" -c "$f" -o "'"$OBJ"'/${b%.*}.o"' _ {} "${CFLAGS[@]}"
+clang --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor "$OBJ"/*.o -o "$WORK/lua-linked.wasm" \
+  -Wl,--no-entry -Wl,--stack-first -Wl,-z,stack-size=1048576 \
   -Wl,--initial-memory=4194304 -Wl,--max-memory=4294967296
+log "asyncify"
+wasm-opt "$WORK/lua-linked.wasm" --asyncify "--pass-arg=asyncify-imports@$ASYNCIFY_IMPORTS" \
+  "--pass-arg=asyncify-removelist@$(echo $ASYNCIFY_REMOVE | tr ' ' ',')" \
+  -O2 --strip-debug --strip-producers -o "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "$HASH" > "$STAMP"
 rm -rf "$WORK"

@@ -72,6 +72,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   server.logger.enabled = opts.log === true;
   listeners = new Listeners(server);
   const port = await listeners.listen();
+  // Like redis-server: the dump file (dir/dbfilename) is loaded once listening (clients get
+  // -LOADING meanwhile); a file that cannot be loaded stops the start.
+  try {
+    await server.loadDataFromDisk();
+  } catch (err) {
+    await close();
+    throw err;
+  }
   server.startCron();
   const host = config.get('bind').split(/\s+/)[0]?.replace(/^-/, '') ?? '127.0.0.1';
   return { host, port, url: `redis://${host.includes(':') ? `[${host}]` : host}:${port}`, close };

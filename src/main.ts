@@ -111,7 +111,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (listeners) await listeners.close();
     process.exit(code);
   };
-  const server = new Server({ config, onShutdown: () => void exit(0), ...(config.configFile ? { configFile: config.configFile } : {}) });
+  const server = new Server({
+    config,
+    onShutdown: () => void exit(0),
+    // Redis exits(1) when it cannot keep the AOF under appendfsync always.
+    onFatal: () => process.exit(1),
+    ...(config.configFile ? { configFile: config.configFile } : {}),
+  });
   server.logger.enabled = true;
   const log = server.log;
   const removePidFile = () => {
@@ -132,10 +138,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.exit(1);
     }
     writeLog(config, `${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) Received ${sig} scheduling shutdown...\n`);
-    // Redis's prepareForShutdown order; no persistence means nothing to save or flush.
-    log('warning', 'User requested shutdown...');
+    // prepareForShutdown with the shutdown-on-sigterm / shutdown-on-sigint flags: the final
+    // save when save points are set; a failed save keeps the server running (unless force).
+    const flags = config.get(sig === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint').split(' ');
+    const err = server.shutdown({
+      nosave: flags.includes('nosave'),
+      save: flags.includes('save'),
+      now: flags.includes('now'),
+      force: flags.includes('force'),
+      abort: false,
+    });
+    if (err !== null) {
+      log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
+      return;
+    }
     removePidFile();
-    server.beginShutdown();
   };
   // Installed before listening, as Redis's initServer does: a signal never finds the default.
   process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -185,6 +202,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       'config-file': config.configFile ?? '',
     });
     if (title) process.title = title;
+  }
+  try {
+    await server.loadDataFromDisk();
+  } catch {
+    // Logged by the loader (Fatal error loading the DB / Internal error in RDB reading ...).
+    await listeners.close();
+    return 1;
   }
   server.startCron();
   log('notice', 'Ready to accept connections');

@@ -142,42 +142,69 @@ static void set_out(const char *s, size_t n) {
  * State life cycle.
  * ------------------------------------------------------------------------------------- */
 
-static int ref_eval = LUA_NOREF;    /* protected body of cinn_eval */
-static int ref_compile = LUA_NOREF; /* protected body of cinn_load */
-static int ref_gc = LUA_NOREF;      /* protected full collection */
+/* Per state (an EVAL state and a FUNCTION state share this module): protected bodies kept
+ * in the registry so that running them allocates nothing. */
+typedef struct cinn_state {
+  lua_State *L;
+  int kind;
+  int ref_eval, ref_compile, ref_gc, ref_lib;
+} cinn_state;
+
+static cinn_state states[2];
+
+static cinn_state *state_of(lua_State *L) { return states[1].L == L ? &states[1] : &states[0]; }
 
 static int eval_body(lua_State *L);
 static int compile_body(lua_State *L);
+static int lib_body(lua_State *L);
 static int gc_body(lua_State *L) {
   lua_gc(L, LUA_GCCOLLECT, 0);
   return 0;
 }
 
+static struct {
+  const char *version;
+  int kind;
+} open_args;
+
 static int open_body(lua_State *L) {
-  const char *version = (const char *)lua_touserdata(L, 1);
+  cinn_state *st = &states[open_args.kind];
   lua_settop(L, 0);
-  cinn_open_sandbox(L, version);
+  cinn_open_sandbox(L, open_args.version, open_args.kind);
   lua_pushcfunction(L, eval_body);
-  ref_eval = luaL_ref(L, LUA_REGISTRYINDEX);
+  st->ref_eval = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pushcfunction(L, compile_body);
-  ref_compile = luaL_ref(L, LUA_REGISTRYINDEX);
+  st->ref_compile = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pushcfunction(L, gc_body);
-  ref_gc = luaL_ref(L, LUA_REGISTRYINDEX);
+  st->ref_gc = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushcfunction(L, lib_body);
+  st->ref_lib = luaL_ref(L, LUA_REGISTRYINDEX);
   return 0;
 }
 
-/* A new sandboxed state (the version string is "7.0.15"-like, NUL-terminated); 0 on failure. */
-CINN_EXPORT(cinn_open) lua_State *cinn_open(const char *version) {
+/* A new sandboxed state for EVAL (kind 0) or FUNCTION libraries (kind 1); the version
+ * string is "7.0.15"-like, NUL-terminated. 0 on failure. */
+CINN_EXPORT(cinn_open) lua_State *cinn_open(const char *version, int32_t kind) {
+  if (kind != CINN_KIND_EVAL && kind != CINN_KIND_FUNCTION) return NULL;
   lua_State *L = lua_newstate(cinn_alloc, NULL);
   if (L == NULL) return NULL;
-  if (lua_cpcall(L, open_body, (void *)version) != 0) {
+  states[kind].L = L;
+  states[kind].kind = kind;
+  open_args.version = version;
+  open_args.kind = kind;
+  if (lua_cpcall(L, open_body, NULL) != 0) {
     lua_close(L);
+    states[kind].L = NULL;
     return NULL;
   }
   return L;
 }
 
-CINN_EXPORT(cinn_close) void cinn_close(lua_State *L) { lua_close(L); }
+CINN_EXPORT(cinn_close) void cinn_close(lua_State *L) {
+  cinn_state *st = state_of(L);
+  lua_close(L);
+  st->L = NULL;
+}
 
 /* used_memory_lua, as Redis reports it (whole kilobytes). */
 CINN_EXPORT(cinn_lua_memory) uint32_t cinn_lua_memory(lua_State *L) {
@@ -185,7 +212,7 @@ CINN_EXPORT(cinn_lua_memory) uint32_t cinn_lua_memory(lua_State *L) {
 }
 
 CINN_EXPORT(cinn_full_gc) void cinn_full_gc(lua_State *L) {
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ref_gc);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, state_of(L)->ref_gc);
   if (lua_pcall(L, 0, 0, 0) != 0) lua_pop(L, 1);
 }
 
@@ -217,7 +244,7 @@ CINN_EXPORT(cinn_load) int32_t cinn_load(lua_State *L, uint32_t len, int32_t kin
   compile_len = len;
   compile_chunkname = kind == 1 ? "@user_function" : "@user_script";
   compile_ref = 0;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ref_compile);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, state_of(L)->ref_compile);
   if (lua_pcall(L, 0, 0, 0) != 0) {
     size_t n;
     const char *m = lua_tolstring(L, -1, &n);
@@ -226,6 +253,94 @@ CINN_EXPORT(cinn_load) int32_t cinn_load(lua_State *L, uint32_t len, int32_t kin
     return 0;
   }
   return compile_ref;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Loading a FUNCTION library: its code runs once, with only the loading API as globals, and
+ * registers functions through redis.register_function (functions.c).
+ * ------------------------------------------------------------------------------------- */
+
+static int lib_status, lib_hook_every;
+
+static void load_hook_fn(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  int32_t n = host_hook();
+  if (n <= 0) return;
+  lua_sethook(L, load_hook_fn, LUA_MASKLINE, 0);
+  cinn_push_error(L, (const char *)(uintptr_t)cinn_io.reply, (size_t)n);
+  lua_error(L);
+}
+
+/* The message Redis's luaExtractErrorInformation takes from an error value: "ERR <text>" for
+ * a string, the err field of a table. */
+static void set_out_error_value(lua_State *L) {
+  size_t n = 0;
+  const char *msg;
+  g_out.len = 0;
+  if (lua_isstring(L, -1)) {
+    msg = lua_tolstring(L, -1, &n);
+    cinn_buf_add(L, &g_out, "ERR ", 4);
+    cinn_buf_add(L, &g_out, msg, n);
+  } else if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "err");
+    msg = lua_isstring(L, -1) ? lua_tolstring(L, -1, &n) : "(null)";
+    if (n == 0 && !lua_isstring(L, -1)) n = 6;
+    cinn_buf_add(L, &g_out, msg, n);
+    lua_pop(L, 1);
+  } else {
+    cinn_buf_add(L, &g_out, "(null)", 6);
+  }
+}
+
+static int lib_body(lua_State *L) {
+  cinn_library_globals(L, 1);
+  if (luaL_loadbuffer(L, compile_src, compile_len, "@user_function") != 0) {
+    size_t n;
+    const char *m = lua_tolstring(L, -1, &n);
+    g_out.len = 0;
+    cinn_buf_add(L, &g_out, m ? m : "", m ? n : 0);
+    lib_status = 1;
+  } else {
+    if (lib_hook_every > 0) lua_sethook(L, load_hook_fn, LUA_MASKCOUNT, lib_hook_every);
+    cinn_loading = 1;
+    int err = lua_pcall(L, 0, 0, 0);
+    cinn_loading = 0;
+    lua_sethook(L, NULL, 0, 0);
+    if (err != 0) {
+      set_out_error_value(L);
+      lib_status = 2;
+    } else {
+      lib_status = 0;
+    }
+  }
+  lua_settop(L, 0);
+  cinn_library_globals(L, 0);
+  return 0;
+}
+
+/* Run the library code in io.in[0..len) in the FUNCTION state. Returns 0 (its functions were
+ * registered through host_register), 1 (compile error: Lua's message in io.out) or 2 (it
+ * failed while loading: the error message in io.out, as Redis extracts it). hook_every > 0
+ * installs the count hook, whose host_hook answer can abort the load (timeout). */
+CINN_EXPORT(cinn_lib_load) int32_t cinn_lib_load(lua_State *L, uint32_t len, int32_t hook_every) {
+  compile_src = g_in.p;
+  compile_len = len;
+  lib_hook_every = hook_every;
+  lib_status = 2;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, state_of(L)->ref_lib);
+  if (lua_pcall(L, 0, 0, 0) != 0) {
+    cinn_loading = 0;
+    lua_sethook(L, NULL, 0, 0);
+    size_t n;
+    const char *m = lua_tolstring(L, -1, &n);
+    set_out(m ? m : "not enough memory", m ? n : 17);
+    lua_settop(L, 0);
+    cinn_library_globals(L, 0);
+    return 2;
+  }
+  cinn_io.out = (uint32_t)(uintptr_t)g_out.p;
+  cinn_io.out_len = (uint32_t)g_out.len;
+  return lib_status;
 }
 
 CINN_EXPORT(cinn_unref) void cinn_unref(lua_State *L, int32_t ref) { luaL_unref(L, LUA_REGISTRYINDEX, ref); }
@@ -237,7 +352,7 @@ CINN_EXPORT(cinn_unref) void cinn_unref(lua_State *L, int32_t ref) { luaL_unref(
 int cinn_in_run = 0;
 
 static struct {
-  int ref, nkeys, nargs, client_resp, hook_every;
+  int ref, nkeys, nargs, client_resp, hook_every, kind;
   const char *name; /* the script's name in error messages: the SHA1, or a function name */
   size_t name_len;
   int status;
@@ -246,7 +361,13 @@ static struct {
 static void hook_fn(lua_State *L, lua_Debug *ar) {
   (void)ar;
   int32_t n = host_hook();
-  if (n <= 0) return;
+  if (n == 0) return;
+  if (n < 0) {
+    /* The host wants its event loop to turn: suspend at the next instruction if this spot
+     * allows it, else run on until a later hook finds one that does. */
+    if (cinn_vm_can_suspend(L)) cinn_vm_suspend_requested = 1;
+    return;
+  }
   /* Keep firing on every line so that a pcall in the script cannot swallow the abort. */
   lua_sethook(L, hook_fn, LUA_MASKLINE, 0);
   cinn_push_error(L, (const char *)(uintptr_t)cinn_io.reply, (size_t)n);
@@ -316,17 +437,26 @@ static int eval_body(lua_State *L) {
   const uint32_t *lens = (const uint32_t *)(uintptr_t)(cinn_io.in);
   const char *data = (const char *)(lens + run.nkeys + run.nargs);
   lua_settop(L, 0);
-  lua_getglobal(L, "__redis__err__handler");
+  cinn_push_error_handler(L, run.kind);
   lua_rawgeti(L, LUA_REGISTRYINDEX, run.ref);
   if (run.hook_every > 0) lua_sethook(L, hook_fn, LUA_MASKCOUNT, run.hook_every);
+  int nargs = 0;
   push_array(L, lens, &data, run.nkeys);
-  set_global_unlocked(L, "KEYS");
+  if (run.kind == CINN_KIND_EVAL)
+    set_global_unlocked(L, "KEYS");
+  else
+    nargs++;
   push_array(L, lens + run.nkeys, &data, run.nargs);
-  set_global_unlocked(L, "ARGV");
+  if (run.kind == CINN_KIND_EVAL)
+    set_global_unlocked(L, "ARGV");
+  else
+    nargs++;
   cinn_io.resp = 2;
   cinn_io.repl_flags = 3;
   cinn_in_run = 1;
-  int err = lua_pcall(L, 0, 1, 1);
+  cinn_vm_begin(L);
+  int err = lua_pcall(L, nargs, 1, 1);
+  cinn_vm_end();
   cinn_in_run = 0;
   if (run.hook_every > 0) lua_sethook(L, NULL, 0, 0);
   /* A step of incremental collection every 50 runs, as Redis does, keeps full cycles rare. */
@@ -358,10 +488,12 @@ int32_t cinn_eval(lua_State *L, int32_t ref, int32_t nkeys, int32_t nargs, uint3
   run.name = g_in.p + 4u * (uint32_t)(nkeys + nargs) + data_len;
   run.name_len = name_len;
   run.status = 0;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ref_eval);
+  run.kind = state_of(L)->kind;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, state_of(L)->ref_eval);
   if (lua_pcall(L, 0, 0, 0) != 0) {
     /* Out of memory while setting up or converting the reply. */
     cinn_in_run = 0;
+    cinn_vm_end();
     lua_sethook(L, NULL, 0, 0);
     const char *m = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
     char buf[200];

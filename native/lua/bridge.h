@@ -29,8 +29,17 @@ CINN_IMPORT(host_call) int32_t host_call(int32_t argc, int32_t resp);
 CINN_IMPORT(host_acl_check) int32_t host_acl_check(int32_t argc);
 /* redis.log */
 CINN_IMPORT(host_log) void host_log(int32_t level, const char *msg, uint32_t len);
-/* Count hook: 0 = continue; n > 0 = abort the script with the error text io.reply[0..n). */
+/* Count hook: 0 = continue; n > 0 = abort the script with the error text io.reply[0..n);
+ * -1 = suspend the script if it can be (see suspend.c) so that the event loop turns. */
 CINN_IMPORT(host_hook) int32_t host_hook(void);
+/* Suspending (suspend.c): the host starts asyncify's unwind, or ends its rewind. */
+CINN_IMPORT(js_suspend) void js_suspend(void);
+CINN_IMPORT(js_resumed) void js_resumed(void);
+/* redis.register_function during FUNCTION LOAD: the function `ref` (a registry reference) is
+ * named name[0..name_len), described by desc[0..desc_len) (desc_len < 0: none), with script
+ * flags. Returns 0, or n > 0: refused, with the error text in io.reply[0..n). */
+CINN_IMPORT(host_register)
+int32_t host_register(const char *name, uint32_t name_len, const char *desc, int32_t desc_len, int32_t flags, int32_t ref);
 
 /* Shared with the host: the host reads the addresses once per use (they move on growth). */
 struct cinn_io {
@@ -63,9 +72,27 @@ int cinn_reply_from_lua(lua_State *L, cinn_buf *out, int client_resp, int script
 /* Push {err=...} built from "-CODE msg" or "msg" as Redis's luaPushErrorBuff does. */
 void cinn_push_error(lua_State *L, const char *err, size_t len);
 
-/* redis_api.c */
-void cinn_open_sandbox(lua_State *L, const char *version);
+/* redis_api.c: the sandbox of EVAL scripts (kind 0) or of FUNCTION libraries (kind 1) */
+#define CINN_KIND_EVAL 0
+#define CINN_KIND_FUNCTION 1
+void cinn_open_sandbox(lua_State *L, const char *version, int kind);
 extern int cinn_in_run; /* a script invocation is in progress (redis.call allowed) */
+/* The C function that raises Redis's "Script attempted to access nonexistent global" error. */
+int cinn_missing_global_index(lua_State *L);
+void cinn_protect_recursively(lua_State *L);
+/* FUNCTION state: globals read through to the loading API (1) or the real globals (0). */
+void cinn_library_globals(lua_State *L, int loading);
+void cinn_push_error_handler(lua_State *L, int kind);
+
+/* functions.c */
+int cinn_register_function(lua_State *L);
+extern int cinn_loading; /* a FUNCTION LOAD is running its library's code */
+
+/* suspend.c */
+void cinn_vm_begin(lua_State *L);
+void cinn_vm_end(void);
+int cinn_vm_can_suspend(lua_State *L);
+extern int cinn_vm_suspend_requested;
 
 /* libraries */
 int luaopen_cjson(lua_State *L);

@@ -49,7 +49,7 @@ static int allow_list_newindex(lua_State *L) {
 }
 
 /* __index of the globals once the sandbox is sealed. */
-static int missing_global_index(lua_State *L) {
+int cinn_missing_global_index(lua_State *L) {
   if (lua_gettop(L) != 2) luaL_error(L, "Wrong number of arguments to luaProtectedTableError");
   if (!lua_isstring(L, -1) && !lua_isnumber(L, -1))
     luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
@@ -57,17 +57,17 @@ static int missing_global_index(lua_State *L) {
 }
 
 /* Mark the table on top, every table reachable from it and their metatables read-only. */
-static void protect_recursively(lua_State *L) {
+void cinn_protect_recursively(lua_State *L) {
   if (lua_isreadonly(L, -1)) return; /* visited (e.g. _G._G) */
   lua_setreadonly(L, -1, 1);
   luaL_checkstack(L, 2, "protecting tables");
   lua_pushnil(L);
   while (lua_next(L, -2)) {
-    if (lua_istable(L, -1)) protect_recursively(L);
+    if (lua_istable(L, -1)) cinn_protect_recursively(L);
     lua_pop(L, 1);
   }
   if (lua_getmetatable(L, -1)) {
-    protect_recursively(L);
+    cinn_protect_recursively(L);
     lua_pop(L, 1);
   }
 }
@@ -80,12 +80,12 @@ static void protect_basic_type_metatables(lua_State *L) {
       case 1: lua_pushnumber(L, 0); break;
       case 2: lua_pushboolean(L, 0); break;
       case 3: lua_pushnil(L); break;
-      case 4: lua_pushcfunction(L, missing_global_index); break;
+      case 4: lua_pushcfunction(L, cinn_missing_global_index); break;
       case 5: lua_newthread(L); break;
       default: lua_pushlightuserdata(L, (void *)L); break;
     }
     if (lua_getmetatable(L, -1)) {
-      protect_recursively(L);
+      cinn_protect_recursively(L);
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -360,7 +360,7 @@ static int math_randomseed(lua_State *L) {
  * position being the script's line (the caller's, when a C function raised the error).
  * ------------------------------------------------------------------------------------- */
 
-static int ref_tostring = LUA_NOREF;
+#define REGISTRY_TOSTRING "__cinn_tostring"
 
 static int error_handler(lua_State *L) {
   lua_Debug ar;
@@ -370,7 +370,7 @@ static int error_handler(lua_State *L) {
   if (!lua_istable(L, 1)) {
     lua_createtable(L, 0, 1);
     lua_pushliteral(L, "ERR ");
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_tostring);
+    lua_getfield(L, LUA_REGISTRYINDEX, REGISTRY_TOSTRING);
     lua_pushvalue(L, 1);
     lua_call(L, 1, 1);
     lua_concat(L, 2);
@@ -419,7 +419,91 @@ static int version_number(const char *v) {
   return (major << 16) | (minor << 8) | patch;
 }
 
-void cinn_open_sandbox(lua_State *L, const char *version) {
+/* The error metatable of Redis's luaSetErrorMetatable: reading a missing field raises. */
+static void set_error_metatable(lua_State *L) {
+  lua_newtable(L);
+  lua_pushcfunction(L, cinn_missing_global_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+}
+
+static void set_log_and_version(lua_State *L, const char *version) {
+  set_function(L, "log", redis_log);
+  set_number(L, "LOG_DEBUG", 0);
+  set_number(L, "LOG_VERBOSE", 1);
+  set_number(L, "LOG_NOTICE", 2);
+  set_number(L, "LOG_WARNING", 3);
+  set_number(L, "REDIS_VERSION_NUM", version_number(version));
+  lua_pushstring(L, "REDIS_VERSION");
+  lua_pushstring(L, version);
+  lua_settable(L, -3);
+}
+
+/*
+ * FUNCTION libraries run in a state of their own, set up as Redis 7.0's function engine does:
+ * the same libraries and `redis` API (without the debugger's functions); while a library's
+ * code loads, globals resolve to a table holding only redis.register_function, redis.log and
+ * the version fields; the error handler lives in the registry; and the globals table scripts
+ * see is an empty read-only table whose metatable reads through to the protected globals.
+ */
+#define REGISTRY_LIBRARY_API "__LIBRARY_API__"
+#define REGISTRY_GLOBALS_API "__GLOBALS_API__"
+#define REGISTRY_ERROR_HANDLER "__ERROR_HANDLER__"
+
+static void finish_function_sandbox(lua_State *L, const char *version) {
+  lua_newtable(L); /* the globals while a library loads */
+  lua_newtable(L); /* their `redis` */
+  set_function(L, "register_function", cinn_register_function);
+  set_log_and_version(L, version);
+  set_error_metatable(L);
+  lua_setfield(L, -2, "redis");
+  set_error_metatable(L);
+  cinn_protect_recursively(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, REGISTRY_LIBRARY_API);
+
+  lua_pushnil(L);
+  lua_setglobal(L, "debug");
+  lua_pushcfunction(L, error_handler);
+  lua_setfield(L, LUA_REGISTRYINDEX, REGISTRY_ERROR_HANDLER);
+
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  set_error_metatable(L);
+  cinn_protect_recursively(L);
+  lua_pop(L, 1);
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_setfield(L, LUA_REGISTRYINDEX, REGISTRY_GLOBALS_API);
+
+  lua_newtable(L); /* the new globals */
+  lua_newtable(L); /* their metatable */
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_setfield(L, -2, "__index");
+  lua_setreadonly(L, -1, 1);
+  lua_setmetatable(L, -2);
+  lua_setreadonly(L, -1, 1);
+  lua_replace(L, LUA_GLOBALSINDEX);
+  protect_basic_type_metatables(L);
+}
+
+/* Point the globals' metatable at the loading API (loading = 1) or back at the globals. */
+void cinn_library_globals(lua_State *L, int loading) {
+  lua_getmetatable(L, LUA_GLOBALSINDEX);
+  lua_setreadonly(L, -1, 0);
+  lua_getfield(L, LUA_REGISTRYINDEX, loading ? REGISTRY_LIBRARY_API : REGISTRY_GLOBALS_API);
+  lua_setfield(L, -2, "__index");
+  /* Redis re-protects the globals table here, leaving this metatable writable. */
+  lua_setreadonly(L, LUA_GLOBALSINDEX, 1);
+  lua_pop(L, 1);
+}
+
+/* Push the error handler of a run (EVAL: the global; functions: the registry's). */
+void cinn_push_error_handler(lua_State *L, int kind) {
+  if (kind == CINN_KIND_FUNCTION)
+    lua_getfield(L, LUA_REGISTRYINDEX, REGISTRY_ERROR_HANDLER);
+  else
+    lua_getglobal(L, "__redis__err__handler");
+}
+
+void cinn_open_sandbox(lua_State *L, const char *version, int kind) {
   /* Only allowed names may become globals while the libraries register themselves. */
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_newtable(L);
@@ -439,7 +523,7 @@ void cinn_open_sandbox(lua_State *L, const char *version) {
   load_lib(L, "bit", luaopen_cinn_bit);
 
   lua_getglobal(L, "tostring");
-  ref_tostring = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_setfield(L, LUA_REGISTRYINDEX, REGISTRY_TOSTRING);
 
   lua_pushcfunction(L, sandbox_pcall);
   lua_setglobal(L, "pcall");
@@ -447,15 +531,7 @@ void cinn_open_sandbox(lua_State *L, const char *version) {
   lua_newtable(L);
   set_function(L, "call", redis_call);
   set_function(L, "pcall", redis_pcall);
-  set_function(L, "log", redis_log);
-  set_number(L, "LOG_DEBUG", 0);
-  set_number(L, "LOG_VERBOSE", 1);
-  set_number(L, "LOG_NOTICE", 2);
-  set_number(L, "LOG_WARNING", 3);
-  set_number(L, "REDIS_VERSION_NUM", version_number(version));
-  lua_pushstring(L, "REDIS_VERSION");
-  lua_pushstring(L, version);
-  lua_settable(L, -3);
+  set_log_and_version(L, version);
   set_function(L, "setresp", redis_setresp);
   set_function(L, "sha1hex", redis_sha1hex);
   set_function(L, "error_reply", redis_error_reply);
@@ -474,6 +550,11 @@ void cinn_open_sandbox(lua_State *L, const char *version) {
   set_function(L, "randomseed", math_randomseed);
   lua_setglobal(L, "math");
 
+  if (kind == CINN_KIND_FUNCTION) {
+    finish_function_sandbox(L, version);
+    return;
+  }
+
   lua_getglobal(L, "redis");
   set_function(L, "breakpoint", redis_breakpoint);
   set_function(L, "debug", redis_debug);
@@ -487,11 +568,8 @@ void cinn_open_sandbox(lua_State *L, const char *version) {
 
   /* Seal: unknown globals raise, and nothing reachable can be modified. */
   lua_pushvalue(L, LUA_GLOBALSINDEX);
-  lua_newtable(L);
-  lua_pushcfunction(L, missing_global_index);
-  lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, -2);
-  protect_recursively(L);
+  set_error_metatable(L);
+  cinn_protect_recursively(L);
   lua_pop(L, 1);
   protect_basic_type_metatables(L);
 }

@@ -64,13 +64,16 @@ export const connectionCommands = [
   },
 ] as const satisfies readonly CommandSpec[];
 
-/** PING [message]. A RESP2 subscriber gets ["pong", message] (it cannot take a plain reply). */
+/**
+ * PING [message]. A RESP2 subscriber (to channels, patterns or shard channels) gets
+ * ["pong", message]: it cannot take a plain reply.
+ */
 function ping(ctx: CommandContext, argv: Argv): void {
   if (argv.argc > 2) {
     ctx.reply.error(wrongArity('ping'));
     return;
   }
-  if (ctx.client.resp === 2 && ctx.pubsub.subscriptions > 0) {
+  if (ctx.client.resp === 2 && ctx.pubsub.subscribed) {
     ctx.reply.arrayHeader(2);
     ctx.reply.bulk('pong');
     if (argv.argc === 1) ctx.reply.bulk('');

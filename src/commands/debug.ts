@@ -1,5 +1,6 @@
 /**
- * DEBUG: the subset Redis's test suite leans on — SET-ACTIVE-EXPIRE, SLEEP, OBJECT and HELP.
+ * DEBUG: the subset Redis's test suite leans on — SET-ACTIVE-EXPIRE, SLEEP, OBJECT, RELOAD,
+ * LOADAOF, AOF-FLUSH-SLEEP and HELP.
  * Any other subcommand answers as Redis answers one it does not know.
  *
  * DEBUG SLEEP stops the whole server, as in Redis (the point is to freeze it): the event loop's
@@ -36,8 +37,15 @@ export interface DebugObjectInfo {
 }
 
 const HELP_LINES = [
+  'AOF-FLUSH-SLEEP <microsec>',
+  '    Pause for <microsec> before each write of the AOF buffer (for tests).',
+  'LOADAOF',
+  '    Write the AOF buffer out, empty the dataset and load the AOF files again.',
   'OBJECT <key>',
   '    Low-level details of the value stored at <key>.',
+  'RELOAD [MERGE] [NOFLUSH] [NOSAVE]',
+  '    Save the RDB file, empty the dataset and load the file back (NOSAVE: load',
+  '    the existing file; NOFLUSH: keep the dataset; MERGE: loaded keys replace it).',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    0 stops reclaiming expired keys in the background (they still expire when',
   '    accessed); 1 restores it.',
@@ -54,12 +62,36 @@ function debug(ctx: CommandContext, argv: Argv): void {
   } else if (argv.argc === 3 && argv.is(1, 'SLEEP')) {
     sleepSeconds(strtod(argv.str(2)));
     ctx.reply.ok();
+  } else if (argv.is(1, 'RELOAD')) {
+    debugReload(ctx, argv);
+  } else if (argv.argc === 2 && argv.is(1, 'LOADAOF')) {
+    ctx.server.aof.debugLoadAof();
+    ctx.reply.ok();
+  } else if (argv.argc === 3 && argv.is(1, 'AOF-FLUSH-SLEEP')) {
+    ctx.server.aof.setFlushSleep(Math.max(0, atoi(argv.str(2))));
+    ctx.reply.ok();
   } else if (argv.argc === 3 && argv.is(1, 'SET-ACTIVE-EXPIRE')) {
     ctx.ks.activeExpireEnabled = atoi(argv.str(2)) !== 0;
     ctx.reply.ok();
   } else {
     ctx.reply.error(unknownSubcommandOrArity(argv.str(1), argv.str(0)));
   }
+}
+
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load back (persistence does the work). */
+function debugReload(ctx: CommandContext, argv: Argv): void {
+  let merge = false;
+  let flush = true;
+  let save = true;
+  for (let j = 2; j < argv.argc; j++) {
+    if (argv.is(j, 'MERGE')) merge = true;
+    else if (argv.is(j, 'NOFLUSH')) flush = false;
+    else if (argv.is(j, 'NOSAVE')) save = false;
+    else return void ctx.reply.error(ERR.debugReloadOptions);
+  }
+  const err = ctx.server.persistence.debugReload(merge, flush, save);
+  if (err !== null) ctx.reply.error(err);
+  else ctx.reply.ok();
 }
 
 /** C's atoi: leading whitespace, a sign, digits; anything else ends the number (0 if none). */

@@ -145,6 +145,37 @@ export const ERR = {
   xautoclaimCountTooHigh: 'ERR Insufficient memory, failed allocating transient memory, COUNT too high.',
   blockedGroupGone: 'NOGROUP the consumer group this client was blocked on no longer exists',
   blockedStreamGone: 'UNBLOCKED the stream key no longer exists',
+  // persistence (SAVE BGSAVE DUMP RESTORE DEBUG RELOAD) and the MISCONF gate
+  saveFailed: 'ERR',
+  bgsaveInProgress: 'ERR Background save already in progress',
+  bgsaveChildActive:
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+  dumpPayloadInvalid: 'ERR DUMP payload version or checksum are wrong',
+  badDataFormat: 'ERR Bad data format',
+  busyKey: 'BUSYKEY Target key name already exists.',
+  invalidTtl: 'ERR Invalid TTL value, must be >= 0',
+  invalidIdletime: 'ERR Invalid IDLETIME value, must be >= 0',
+  invalidFreq: 'ERR Invalid FREQ value, must be >= 0 and <= 255',
+  debugReloadOptions: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
+  debugReloadFailed: 'ERR Error trying to load the RDB dump',
+  bgrewriteaofInProgress: 'ERR Background append only file rewriting already in progress',
+  bgrewriteaofFailed: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+  misconf:
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+  // lists
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  indexOutOfRange: 'ERR index out of range',
+  // transactions
+  multiNested: 'ERR MULTI calls can not be nested',
+  watchInsideMulti: 'ERR WATCH inside MULTI is not allowed',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  // pub/sub
+  ssubscribeDenyBlocking: "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client",
 } as const;
 
 export function unknownPfdebugSubcommand(sub: string): string {
@@ -284,7 +315,38 @@ export const SCRIPT_ERR = {
   notInScript: 'ERR redis.call/pcall can only be called inside a script invocation',
   shebangInvalid: 'ERR Invalid script shebang',
   shebangNoEngine: 'ERR Invalid engine in script shebang',
+  // busy scripts (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE)
+  busyEval: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  busyFunction: 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',
+  unkillable:
+    'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+  oomFlagNotSet: "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'",
+  // functions (FCALL, FUNCTION)
+  functionNotFound: 'ERR Function not found',
+  badNumberOfKeys: 'ERR Bad number of keys provided',
+  libraryNotFound: 'ERR Library not found',
+  functionFlushOption: 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option',
+  libraryNameMissing: 'ERR library name argument was not given',
+  functionCodeMissing: 'ERR Function code is missing',
+  restorePolicy: 'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',
+  notAFunction: 'ERR given type is not a function',
+  libraryPayload: 'ERR Failed loading library payload',
 } as const;
+
+/** XREAD / XREADGROUP with BLOCK from a script (the command's name as the script wrote it). */
+export function blockFromScript(command: string): string {
+  return `ERR ${command} command is not allowed with BLOCK option from scripts`;
+}
+
+/** FUNCTION LIST with an argument it does not know. */
+export function functionListUnknownArgument(arg: string): string {
+  return `ERR Unknown argument ${arg}`;
+}
+
+/** FUNCTION LOAD with an option other than REPLACE. */
+export function functionLoadUnknownOption(option: string): string {
+  return `ERR Unknown option given: ${option}`;
+}
 
 /** `#!<engine>` other than `#!lua`. */
 export function shebangUnexpectedEngine(engine: string): string {
@@ -302,4 +364,9 @@ export function shebangUnexpectedFlag(flag: string): string {
 /** A script body that does not compile (Lua's message follows). */
 export function scriptCompileError(luaMessage: string): string {
   return `ERR Error compiling script (new function): ${luaMessage}`;
+}
+
+/** Writes refused after a failed write (or fsync) of the AOF; `why` is strerror's text. */
+export function aofWriteError(why: string): string {
+  return `MISCONF Errors writing to the AOF file: ${why}`;
 }

@@ -162,13 +162,22 @@ function expireGeneric(ctx: CommandContext, argv: Argv, relative: boolean, secon
     }
   }
   ctx.dirty++;
-  if (when <= ctx.ks.now) {
+  // A time already past deletes the key (propagated as DEL), except while loading, which
+  // keeps the expire as it is (Redis's checkAlreadyExpired). Otherwise the expire propagates
+  // as PEXPIREAT with the absolute time, flags kept.
+  if (when <= ctx.ks.now && !ctx.ks.expiryFrozen) {
     db.delete(key);
     db.notify(NOTIFY.GENERIC, 'del', key);
+    ctx.rewriteArgv(['DEL', key]);
   } else {
     db.setExpire(key, when);
     db.signalModified(key);
     db.notify(NOTIFY.GENERIC, 'expire', key);
+    if (relative || seconds) {
+      const args = ['PEXPIREAT', key, String(when)];
+      for (let i = 3; i < argv.argc; i++) args.push(argv.str(i));
+      ctx.rewriteArgv(args);
+    }
   }
   ctx.reply.integer(1);
 }

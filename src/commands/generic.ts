@@ -289,6 +289,9 @@ function flush(ctx: CommandContext, argv: Argv, all: boolean): void {
     for (const db of ctx.ks.dbs) n += db.flush();
     // Redis counts one more change for FLUSHALL itself, so it is always propagated.
     ctx.dirty += n + 1;
+    // A background save stops; with save points the empty dataset is saved now, and the
+    // change counter ends at 0 once this command's changes are added (Redis's rdbSave inside).
+    if (ctx.server.persistence.flushedAll()) ctx.server.dirty = -ctx.dirty;
   } else {
     ctx.dirty += ctx.db.flush();
   }

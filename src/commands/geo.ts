@@ -85,6 +85,8 @@ function geoadd(ctx: CommandContext, argv: Argv): void {
     line.push(String(geoScore(xy[0] as number, xy[1] as number)), argv.bytes(i + 2));
   }
   zadd(ctx, Argv.fromStrings(line));
+  // Propagated as the ZADD it ran (lower-case 'zadd', as Redis).
+  ctx.rewriteArgv(line);
 }
 
 /** GEOPOS key [member ...] */

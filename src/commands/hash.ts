@@ -327,6 +327,8 @@ function hincrbyfloat(ctx: CommandContext, argv: Argv): void {
   ctx.reply.bulk(text);
   touched(ctx.db, key, 'hincrbyfloat');
   ctx.dirty++;
+  // Propagated as the value it produced: float formatting must not differ on reload.
+  ctx.rewriteArgv(['HSET', key, f, text]);
 }
 
 const ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };

@@ -38,6 +38,10 @@ import { streamReadCommands } from './stream-read.js';
 import { streamGroupCommands } from './stream-groups.js';
 import { streamInfoCommands } from './stream-info.js';
 import { scriptingCommands } from './scripting.js';
+import { functionCommands } from './functions.js';
+import { persistenceCommands } from './persistence.js';
+import { aofCommands } from './aof.js';
+import { dumpCommands } from './dump.js';
 
 export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -75,4 +79,8 @@ export const ALL_COMMANDS: readonly (readonly CommandSpec[])[] = [
   streamGroupCommands,
   streamInfoCommands,
   scriptingCommands,
+  functionCommands,
+  persistenceCommands,
+  aofCommands,
+  dumpCommands,
 ];

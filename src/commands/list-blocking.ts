@@ -92,6 +92,8 @@ function popFor(ctx: CommandContext, key: string, head: boolean): boolean | null
   ctx.reply.bulk((head ? list.popHead() : list.popTail()) as string);
   ctx.dirty++;
   afterPop(db, key, list, head ? 'lpop' : 'rpop');
+  // Propagated as the non-blocking pop, served now or later.
+  ctx.rewriteArgv([head ? 'LPOP' : 'RPOP', key]);
   return true;
 }
 
@@ -129,6 +131,9 @@ function bmove(ctx: CommandContext, argv: Argv, fromHead: boolean, toHead: boole
   if (deadline === null) return;
   const src = argv.str(1);
   const dst = argv.str(2);
+  // Propagated as the non-blocking move (RPOPLPUSH, or LMOVE with the directions given).
+  const prop = ti === 3 ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, argv.str(3), argv.str(4)];
+  ctx.rewriteArgv(prop);
   const r = moveOne(ctx, ctx.db, src, dst, fromHead, toHead);
   if (r !== undefined) return;
   if (!ctx.canBlock) {
@@ -139,7 +144,11 @@ function bmove(ctx: CommandContext, argv: Argv, fromHead: boolean, toHead: boole
     keys: [src],
     deadline,
     // A wrong-typed destination at wake-up answers WRONGTYPE and ends the wait, as in Redis.
-    serve: (key) => isList(ctx, key) && moveOne(ctx, ctx.db, src, dst, fromHead, toHead) !== undefined,
+    serve: (key) => {
+      if (!isList(ctx, key)) return false;
+      ctx.rewriteArgv(prop);
+      return moveOne(ctx, ctx.db, src, dst, fromHead, toHead) !== undefined;
+    },
     timeout: () => ctx.reply.nullArray(),
   });
 }

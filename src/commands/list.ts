@@ -151,12 +151,16 @@ export const listCommands = [
   },
 ] as const satisfies readonly CommandSpec[];
 
-/** Keys of a `numkeys key...` command whose numkeys is at argv[idx]. */
+/**
+ * Keys of a `numkeys key...` command whose numkeys is at argv[idx]; none (COMMAND GETKEYS:
+ * "Invalid arguments") when numkeys is not positive or names more keys than there are
+ * arguments, as Redis's key-spec lookup refuses rather than truncates.
+ */
 export function numkeysKeys(argv: Argv, idx: number): number[] {
   const n = argv.safeInt(idx);
   const out: number[] = [];
-  if (n === null || n <= 0) return out;
-  for (let i = idx + 1; i <= idx + n && i < argv.argc; i++) out.push(i);
+  if (n === null || n <= 0 || idx + n >= argv.argc) return out;
+  for (let i = idx + 1; i <= idx + n; i++) out.push(i);
   return out;
 }
 
@@ -220,12 +224,9 @@ function pop(ctx: CommandContext, argv: Argv, head: boolean): void {
   }
   let count = -1;
   if (argv.argc === 3) {
+    // getPositiveLongFromObjectOrReply: one message whether it is not a number or negative.
     const n = argv.int(2);
-    if (n === null) {
-      ctx.reply.error(ERR.notInteger);
-      return;
-    }
-    if (n < 0) {
+    if (n === null || n < 0) {
       ctx.reply.error(ERR.mustBePositive);
       return;
     }
@@ -298,17 +299,17 @@ function lrange(ctx: CommandContext, argv: Argv): void {
   for (let i = start; i <= end; i++) ctx.reply.bulk(list.at(i) as string);
 }
 
-/** LINDEX key index */
+/** LINDEX key index (the key is looked up before the index is parsed, as in Redis) */
 function lindex(ctx: CommandContext, argv: Argv): void {
-  const idx = argv.int(2);
-  if (idx === null) {
-    ctx.reply.error(ERR.notInteger);
-    return;
-  }
   const list = getList(ctx, ctx.db, argv.str(1), false);
   if (list === null) return;
   if (list === undefined) {
     ctx.reply.nullBulk();
+    return;
+  }
+  const idx = argv.int(2);
+  if (idx === null) {
+    ctx.reply.error(ERR.notInteger);
     return;
   }
   let i = Number(idx);
@@ -318,13 +319,8 @@ function lindex(ctx: CommandContext, argv: Argv): void {
   else ctx.reply.bulk(v);
 }
 
-/** LSET key index element */
+/** LSET key index element (the key is looked up before the index is parsed, as in Redis) */
 function lset(ctx: CommandContext, argv: Argv): void {
-  const idx = argv.int(2);
-  if (idx === null) {
-    ctx.reply.error(ERR.notInteger);
-    return;
-  }
   const key = argv.str(1);
   const list = getList(ctx, ctx.db, key);
   if (list === null) return;
@@ -332,10 +328,15 @@ function lset(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.noSuchKey);
     return;
   }
+  const idx = argv.int(2);
+  if (idx === null) {
+    ctx.reply.error(ERR.notInteger);
+    return;
+  }
   let i = Number(idx);
   if (i < 0) i = list.length + i;
   if (i < 0 || i >= list.length) {
-    ctx.reply.error('ERR index out of range');
+    ctx.reply.error(ERR.indexOutOfRange);
     return;
   }
   list.setAt(i, argv.str(3));
@@ -449,7 +450,7 @@ function ltrim(ctx: CommandContext, argv: Argv): void {
   ctx.reply.ok();
 }
 
-const INT64_MAX = 9223372036854775807;
+const INT64_MIN = -(2n ** 63n);
 
 /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
 function lpos(ctx: CommandContext, argv: Argv): void {
@@ -462,21 +463,19 @@ function lpos(ctx: CommandContext, argv: Argv): void {
       const v = argv.int(++j);
       if (v === null) return ctx.reply.error(ERR.notInteger);
       if (v === 0) {
-        return ctx.reply.error(
-          "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
-        );
+        return ctx.reply.error(ERR.lposRankZero);
       }
-      // Redis negates the rank as an int64; -2^63 stays negative and acts like -1's sign.
-      rank = typeof v === 'bigint' ? (v < 0n ? (v < -BigInt(INT64_MAX) ? -1 : -INT64_MAX) : INT64_MAX) : v;
+      // Redis negates a negative rank in int64 arithmetic: -2^63 stays negative, so every
+      // match qualifies (as for -1). Other ranks beyond 2^53 can never be reached.
+      rank = typeof v === 'bigint' ? (v === INT64_MIN ? -1 : v < 0n ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER) : v;
     } else if (argv.is(j, 'COUNT') && more > 0) {
+      // A range check in Redis: not a number and negative share the message.
       const v = argv.int(++j);
-      if (v === null) return ctx.reply.error(ERR.notInteger);
-      if (v < 0) return ctx.reply.error("ERR COUNT can't be negative");
+      if (v === null || v < 0) return ctx.reply.error(ERR.lposCountNegative);
       count = Number(v);
     } else if (argv.is(j, 'MAXLEN') && more > 0) {
       const v = argv.int(++j);
-      if (v === null) return ctx.reply.error(ERR.notInteger);
-      if (v < 0) return ctx.reply.error("ERR MAXLEN can't be negative");
+      if (v === null || v < 0) return ctx.reply.error(ERR.lposMaxlenNegative);
       maxlen = Number(v);
     } else {
       return ctx.reply.error(ERR.syntax);
@@ -569,7 +568,7 @@ export interface MpopArgs {
 export function parseMpop(ctx: CommandContext, argv: Argv, idx: number): MpopArgs | null {
   const n = argv.int(idx);
   if (n === null || n <= 0) {
-    ctx.reply.error('ERR numkeys should be greater than 0');
+    ctx.reply.error(ERR.numkeysPositive);
     return null;
   }
   const whereIdx = idx + Number(n) + 1;
@@ -587,7 +586,7 @@ export function parseMpop(ctx: CommandContext, argv: Argv, idx: number): MpopArg
     if (count === -1 && argv.is(j, 'COUNT') && j + 1 < argv.argc) {
       const c = argv.int(++j);
       if (c === null || c <= 0) {
-        ctx.reply.error('ERR count should be greater than 0');
+        ctx.reply.error(ERR.countPositive);
         return null;
       }
       count = Number(c);
@@ -619,6 +618,8 @@ export function mpop(ctx: CommandContext, keys: readonly string[], head: boolean
     for (let i = 0; i < n; i++) ctx.reply.bulk((head ? list.popHead() : list.popTail()) as string);
     ctx.dirty += n;
     afterPop(db, key, list, head ? 'lpop' : 'rpop');
+    // LMPOP / BLMPOP propagate as the pop they did, with the count popped.
+    ctx.rewriteArgv([head ? 'LPOP' : 'RPOP', key, String(n)]);
     return true;
   }
   return false;

@@ -4,7 +4,9 @@
  * src/pubsub/pubsub.ts, reached through ctx.pubsub.
  */
 import type { Argv } from '../protocol/argv.js';
+import { ERR, unknownSubcommandOrArity } from './errors.js';
 import type { CommandContext, CommandSpec, SubscriptionKind } from './spec.js';
+import { replyHelp } from './object.js';
 
 const subFlags = ['pubsub', 'noscript', 'loading', 'stale'] as const;
 
@@ -15,23 +17,34 @@ function names(argv: Argv, from: number): string[] {
 }
 
 const sub = (kind: SubscriptionKind) => (ctx: CommandContext, argv: Argv) => ctx.pubsub.subscribe(kind, names(argv, 1));
+
+/**
+ * SSUBSCRIBE: a client that expects one reply per command (inside MULTI/EXEC) cannot enter
+ * subscribed mode. Redis lets SUBSCRIBE/PSUBSCRIBE through there for backward compatibility.
+ */
+function ssubscribe(ctx: CommandContext, argv: Argv): void {
+  if (!ctx.canBlock) {
+    ctx.reply.error(ERR.ssubscribeDenyBlocking);
+    return;
+  }
+  ctx.pubsub.subscribe('shard', names(argv, 1));
+}
 const unsub = (kind: SubscriptionKind) => (ctx: CommandContext, argv: Argv) =>
   ctx.pubsub.unsubscribe(kind, argv.argc > 1 ? names(argv, 1) : null);
 
-const HELP = [
-  'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+/** Lines between addReplyHelp's header and its closing HELP entry (same shape as Redis's). */
+const HELP_LINES = [
   'CHANNELS [<pattern>]',
   '    List the channels that have at least one subscriber, optionally matching <pattern>.',
   'NUMPAT',
   '    Count the patterns clients are subscribed to.',
   'NUMSUB [<channel> ...]',
-  '    For each channel, count its subscribers (pattern subscriptions excluded).',
+  '    For each channel, count its subscribers; subscriptions to patterns are not',
+  '    counted (no channels: an empty list).',
   'SHARDCHANNELS [<pattern>]',
   '    List the shard channels that have at least one subscriber, optionally matching <pattern>.',
   'SHARDNUMSUB [<shardchannel> ...]',
   '    For each shard channel, count its subscribers.',
-  'HELP',
-  '    Print this help.',
 ];
 
 const shardKeySpec = [{ flags: ['not_key'], begin_search: { index: 1 }, find_keys: { lastkey: -1, keystep: 1, limit: 0 } }];
@@ -50,7 +63,7 @@ export const pubsubCommands = [
   {
     name: 'ssubscribe', arity: -2, flags: subFlags, keys: [1, -1, 1], keySpecs: shardKeySpec, group: 'pubsub', since: '7.0.0',
     summary: 'Listen for messages published to shard channels', complexity: 'O(N) where N is the number of shard channels to subscribe to.',
-    args: [{ name: 'shardchannel', type: 'string', multiple: true }], run: sub('shard'),
+    args: [{ name: 'shardchannel', type: 'string', multiple: true }], run: ssubscribe,
   },
   {
     name: 'unsubscribe', arity: -1, flags: subFlags, group: 'pubsub', since: '2.0.0', summary: 'Stop listening to channels',
@@ -87,13 +100,13 @@ export const pubsubCommands = [
         name: 'channels', arity: -2, flags: ['pubsub', 'loading', 'stale'], group: 'pubsub', since: '2.8.0', summary: 'List active channels',
         complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
         args: [{ name: 'pattern', type: 'pattern', optional: true }],
-        run: (ctx: CommandContext, argv: Argv) => ctx.reply.bulkArray(ctx.pubsub.activeChannels('channel', argv.argc > 2 ? argv.str(2) : null)),
+        run: (ctx: CommandContext, argv: Argv) => channels(ctx, argv, 'channel'),
       },
       {
         name: 'shardchannels', arity: -2, flags: ['pubsub', 'loading', 'stale'], group: 'pubsub', since: '7.0.0', summary: 'List active shard channels',
         complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
         args: [{ name: 'pattern', type: 'pattern', optional: true }],
-        run: (ctx: CommandContext, argv: Argv) => ctx.reply.bulkArray(ctx.pubsub.activeChannels('shard', argv.argc > 2 ? argv.str(2) : null)),
+        run: (ctx: CommandContext, argv: Argv) => channels(ctx, argv, 'shard'),
       },
       {
         name: 'numsub', arity: -2, flags: ['pubsub', 'loading', 'stale'], group: 'pubsub', since: '2.8.0', summary: 'Count subscribers of channels',
@@ -113,14 +126,20 @@ export const pubsubCommands = [
       },
       {
         name: 'help', arity: 2, flags: ['loading', 'stale'], group: 'pubsub', since: '6.2.0', summary: 'Show what PUBSUB can do', complexity: 'O(1)',
-        run: (ctx: CommandContext) => {
-          ctx.reply.arrayHeader(HELP.length);
-          for (const l of HELP) ctx.reply.simple(l);
-        },
+        run: (ctx: CommandContext) => replyHelp(ctx, 'PUBSUB', HELP_LINES),
       },
     ],
   },
 ] as const satisfies readonly CommandSpec[];
+
+/** PUBSUB CHANNELS / SHARDCHANNELS [pattern]: more than one pattern is Redis's syntax error. */
+function channels(ctx: CommandContext, argv: Argv, kind: 'channel' | 'shard'): void {
+  if (argv.argc > 3) {
+    ctx.reply.error(unknownSubcommandOrArity(argv.str(1), 'pubsub'));
+    return;
+  }
+  ctx.reply.bulkArray(ctx.pubsub.activeChannels(kind, argv.argc > 2 ? argv.str(2) : null));
+}
 
 function numsub(ctx: CommandContext, argv: Argv, kind: 'channel' | 'shard'): void {
   ctx.reply.arrayHeader((argv.argc - 2) * 2);

@@ -14,6 +14,9 @@ const keyRange = { index: 2 } as const;
 const keyCount = { keynumidx: 0, firstkey: 1, keystep: 1 } as const;
 const rwKeys: readonly KeySpec[] = [{ flags: ['RW', 'access', 'update'], begin_search: keyRange, find_keys: keyCount }];
 const roKeys: readonly KeySpec[] = [{ flags: ['RO', 'access'], begin_search: keyRange, find_keys: keyCount }];
+// EVAL and EVAL_RO carry Redis 7.0's note on their key spec (EVALSHA's have none).
+const evalRwKeys: readonly KeySpec[] = [{ notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE', ...(rwKeys[0] as KeySpec) }];
+const evalRoKeys: readonly KeySpec[] = [{ notes: 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS', ...(roKeys[0] as KeySpec) }];
 
 function evalArgs(first: string): readonly ArgDoc[] {
   return [
@@ -52,7 +55,7 @@ const sub = { group: 'scripting', acl: ['scripting'] } as const;
 
 export const scriptingCommands: readonly CommandSpec[] = [
   {
-    name: 'eval', arity: -3, flags: evalFlags, acl: ['scripting'], keys: [0, 0, 0], keySpecs: rwKeys, group: 'scripting',
+    name: 'eval', arity: -3, flags: evalFlags, acl: ['scripting'], keys: [0, 0, 0], keySpecs: evalRwKeys, group: 'scripting',
     since: '2.6.0', summary: 'Run a Lua script on the server', complexity: runAs, args: evalArgs('script'),
     getKeys: evalKeyPositions, run: (ctx, argv) => ctx.server.scripting.eval(ctx, argv, false, false),
   },
@@ -62,7 +65,7 @@ export const scriptingCommands: readonly CommandSpec[] = [
     getKeys: evalKeyPositions, run: (ctx, argv) => ctx.server.scripting.eval(ctx, argv, true, false),
   },
   {
-    name: 'eval_ro', arity: -3, flags: evalRoFlags, acl: ['scripting'], keys: [0, 0, 0], keySpecs: roKeys, group: 'scripting',
+    name: 'eval_ro', arity: -3, flags: evalRoFlags, acl: ['scripting'], keys: [0, 0, 0], keySpecs: evalRoKeys, group: 'scripting',
     since: '7.0.0', summary: 'Run a Lua script that may only read', complexity: runAs, args: evalArgs('script'),
     getKeys: evalKeyPositions, run: (ctx, argv) => ctx.server.scripting.eval(ctx, argv, false, true),
   },
@@ -132,9 +135,9 @@ function scriptFlush(ctx: CommandContext, argv: Argv): void {
   ctx.reply.ok();
 }
 
-/** SCRIPT KILL: scripts run to completion before any other command is read, so none is running. */
+/** SCRIPT KILL: stop the busy EVAL script (unless it has written). */
 function scriptKill(ctx: CommandContext): void {
-  ctx.reply.error(SCRIPT_ERR.notBusy);
+  ctx.server.scripting.kill(ctx, true);
 }
 
 /** SCRIPT DEBUG YES|SYNC|NO: there is no Lua debugger; NO is accepted, the others refused. */

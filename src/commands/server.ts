@@ -184,6 +184,12 @@ function shutdown(ctx: CommandContext, argv: Argv): void {
     ctx.reply.error(ERR.shutdownDenyBlocking);
     return;
   }
+  // During a busy script only SHUTDOWN NOSAVE goes through (the script is dropped).
+  const busy = o.abort || o.nosave ? null : ctx.server.scripting.busyError();
+  if (busy !== null) {
+    ctx.reply.error(busy);
+    return;
+  }
   const err = ctx.server.shutdown(o);
   if (err !== null) ctx.reply.error(err);
   else if (o.abort) ctx.reply.ok();

@@ -226,6 +226,8 @@ function spop(ctx: CommandContext, argv: Argv): void {
   ctx.reply.bulk(m);
   afterRemoval(db, key, set);
   ctx.dirty++;
+  // A random pop propagates as what it removed.
+  ctx.rewriteArgv(['SREM', key, m]);
 }
 
 function spopWithCount(ctx: CommandContext, argv: Argv): void {
@@ -251,13 +253,21 @@ function spopWithCount(ctx: CommandContext, argv: Argv): void {
     replyMembers(ctx, set.members());
     db.delete(key);
     db.notify(NOTIFY.GENERIC, 'del', key);
+    ctx.rewriteArgv(['DEL', key]);
     return;
   }
   const count = Number(l);
   ctx.dirty += count;
   const r = ctx.reply;
   r.setHeader(count);
-  for (let i = 0; i < count; i++) r.bulk(set.removeAt(randomIndex(ctx, set.size)));
+  // One SREM per member popped (wrapped in MULTI/EXEC with the others), as Redis 7.0.
+  const dbIndex = ctx.client.dbIndex;
+  for (let i = 0; i < count; i++) {
+    const m = set.removeAt(randomIndex(ctx, set.size));
+    r.bulk(m);
+    ctx.alsoPropagate(dbIndex, ['SREM', key, m]);
+  }
+  ctx.preventPropagation();
   db.signalModified(key);
 }
 

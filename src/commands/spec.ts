@@ -10,6 +10,7 @@ import type { Argv } from '../protocol/argv.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import type { RedisValue } from '../values/types.js';
 
 /** Flags exactly as COMMAND INFO names them in Redis 7.0. */
 export type CommandFlag =
@@ -31,7 +32,8 @@ export type CommandFlag =
   | 'no_mandatory_keys'
   | 'no_multi'
   | 'movablekeys'
-  | 'allow_busy';
+  | 'allow_busy'
+  | 'no_async_loading';
 
 /** ACL categories (without '@'). Implicit ones (write, read, fast, slow, admin, ...) are derived. */
 export type AclCategory =
@@ -135,6 +137,11 @@ export interface CommandSpec {
 /** What a handler may ask of the client that sent the command. */
 export interface ClientSession {
   readonly id: number;
+  /**
+   * The client replays what a master already checked (the AOF client; Redis's
+   * mustObeyClient): options that would be refused from a user are taken as they are.
+   */
+  readonly mustObey: boolean;
   name: string;
   /** Index of the selected database. */
   dbIndex: number;
@@ -187,6 +194,62 @@ export interface ServerServices {
    */
   callFromScript(argv: Argv, resp: 2 | 3): Uint8Array;
   endScript(): void;
+  /**
+   * The running script is suspended (a busy script): the caller's further requests wait,
+   * other clients get `busyError` for anything but allow_busy commands, and the effects stay
+   * one execution unit, until scriptFinished().
+   */
+  suspendScript(caller: CommandContext, busyError: string): void;
+  /** A suspended script is about to go on (its frozen command time is restored). */
+  resumeScript(): void;
+  /** A script that was suspended has ended and replied: the caller carries on. */
+  scriptFinished(caller: CommandContext): void;
+  /** The running script has run a write command (SCRIPT KILL then answers UNKILLABLE). */
+  scriptWroteData(): boolean;
+  /** Memory is over maxmemory as of the current command (deny-oom commands are refused). */
+  oomDenied(): boolean;
+  /** FUNCTION DUMP: the libraries as Redis's serialized payload. */
+  dumpFunctions(): Buffer;
+  /** FUNCTION RESTORE: load a FUNCTION DUMP payload; null, or the error reply. */
+  restoreFunctions(payload: Uint8Array, policy: 'flush' | 'append' | 'replace'): string | null;
+  /** RDB snapshots, DUMP/RESTORE payloads (src/persistence). */
+  readonly persistence: PersistenceService;
+  /** The append-only file (src/persistence/aof.ts). */
+  readonly aof: AofService;
+}
+
+/** The AOF as commands see it (implemented in src/persistence/aof.ts). */
+export interface AofService {
+  /** BGREWRITEAOF: the status reply text, or the error reply; inExec inside MULTI. */
+  bgrewriteaof(inExec: boolean): { status: string } | { error: string };
+  /** DEBUG LOADAOF: empty the dataset and load the AOF files again (a failure is fatal, as in Redis). */
+  debugLoadAof(): void;
+  /** DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each AOF write (tests). */
+  setFlushSleep(us: number): void;
+}
+
+/** RDB persistence as commands see it (implemented in src/persistence). */
+export interface PersistenceService {
+  /** SAVE (and the save DEBUG RELOAD does first): null when saved, else the error reply. */
+  save(): string | null;
+  /** BGSAVE [SCHEDULE]: the status reply ('+' text) or an error reply; inExec inside MULTI. */
+  bgsave(schedule: boolean, inExec: boolean): { status: string } | { error: string };
+  /** LASTSAVE: unix time (seconds) of the last successful save. */
+  readonly lastSave: number;
+  /** DUMP: the serialized value (type, value, RDB version, CRC-64). */
+  dump(v: RedisValue): Buffer;
+  /**
+   * RESTORE's payload: the value with IDLETIME/FREQ applied (-1 when not given), or the error
+   * reply (a bad version or checksum, a malformed payload).
+   */
+  restore(payload: Uint8Array, freq: number, idleSeconds: number): RedisValue | { error: string };
+  /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: null when reloaded, else the error reply. */
+  debugReload(merge: boolean, flush: boolean, save: boolean): string | null;
+  /**
+   * FLUSHALL just emptied every database: a background save stops (its data is gone) and,
+   * with save points configured, the empty dataset is saved. True when that save succeeded.
+   */
+  flushedAll(): boolean;
 }
 
 /** How a script run constrains the commands it calls (Redis's run_ctx flags). */
@@ -207,8 +270,39 @@ export interface ScriptingService {
   exists(sha: string): boolean;
   /** SCRIPT FLUSH: forget every script and reset the Lua state. */
   flush(): void;
-  /** INFO's used_memory_lua, number_of_cached_scripts and used_memory_scripts_eval. */
-  memory(): { lua: number; scripts: number; scriptsMemory: number };
+  /** INFO's scripting memory fields (eval's, then functions'). */
+  memory(): { lua: number; scripts: number; scriptsMemory: number; functionsLua: number; functions: number; libraries: number; functionsMemory: number };
+  /** A script is running, suspended because it is busy. */
+  readonly busy: boolean;
+  /** The -BUSY error for the running script (EVAL's or a function's), or null when none runs. */
+  busyError(): string | null;
+  /** SCRIPT KILL (isEval) / FUNCTION KILL: replies. */
+  kill(ctx: CommandContext, isEval: boolean): void;
+  /** FCALL / FCALL_RO: run and reply. */
+  fcall(ctx: CommandContext, argv: Argv, readOnly: boolean): void;
+  /** FUNCTION LOAD: replies the library name or the error (and counts the change). */
+  functionLoad(ctx: CommandContext, code: string, replace: boolean): void;
+  /** FUNCTION DELETE: false when there is no such library. */
+  functionDelete(name: string): boolean;
+  /** FUNCTION FLUSH */
+  functionFlush(): void;
+  /** FUNCTION LIST's data, one entry per library. */
+  functionList(): FunctionLibraryView[];
+  /** FUNCTION STATS: replies. */
+  functionStats(ctx: CommandContext): void;
+  /** Every library's code (FUNCTION DUMP, RDB saves), in order. */
+  functionLibraryCodes(): string[];
+  /** Libraries' code joined to the current ones (FUNCTION RESTORE, RDB loads); null or the error. */
+  functionRestore(codes: readonly string[], policy: 'flush' | 'append' | 'replace'): string | null;
+}
+
+/** A FUNCTION library as FUNCTION LIST shows it. */
+export interface FunctionLibraryView {
+  readonly name: string;
+  readonly engine: string;
+  /** The code as loaded, one char per byte. */
+  readonly code: string;
+  readonly functions: readonly { readonly name: string; readonly description: string | null; readonly flags: readonly string[] }[];
 }
 
 export interface ConfigAccess {
@@ -298,6 +392,8 @@ export interface PubSubControl {
   readonly patternCount: number;
   /** Channel + pattern subscriptions of this client (shard ones are counted apart, as Redis). */
   readonly subscriptions: number;
+  /** Subscribed to anything, shard channels included: Redis's CLIENT_PUBSUB (RESP2 PING). */
+  readonly subscribed: boolean;
 }
 
 /** Everything a handler sees. One instance per connection, reused for every command. */
@@ -316,8 +412,26 @@ export interface CommandContext {
   readonly commandName: string;
   /** False inside MULTI/EXEC and scripts, where blocking commands answer at once. */
   readonly canBlock: boolean;
+  /** The command was called by a script (redis.call), as Redis's CLIENT_SCRIPT. */
+  readonly inScript: boolean;
   /** Suspend this client until req.serve() succeeds or the deadline passes. */
   block(req: BlockRequest): void;
   readonly tx: TransactionControl;
   readonly pubsub: PubSubControl;
+  /**
+   * Propagate this command to the AOF (and replicas) as `args` instead of its own arguments,
+   * if it changed data: Redis's rewriteClientCommandVector (SET EX → SET PXAT, BLPOP → LPOP).
+   */
+  rewriteArgv(args: readonly PropArg[]): void;
+  /**
+   * Propagate `args` too, in database `dbIndex`, before this command's own propagation
+   * (Redis's alsoPropagate: SPOP count → SREM per member). Several commands propagated by one
+   * command (or EXEC, or a script) are wrapped in MULTI/EXEC.
+   */
+  alsoPropagate(dbIndex: number, args: readonly PropArg[]): void;
+  /** Do not propagate this command's own arguments (preventCommandPropagation). */
+  preventPropagation(): void;
 }
+
+/** An argument to propagate: a latin1 string (one char per byte) or bytes. */
+export type PropArg = string | Uint8Array;

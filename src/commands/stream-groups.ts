@@ -15,6 +15,7 @@ import { cmpId, countIncr, cstr, ID_MIN, incrId, normalizeCount, type Count, typ
 import { replyHelp } from './client.js';
 import { ERR, noKeyOrGroup, noSuchGroup, unknownSubcommandOrArity, xclaimUnknownOption } from './errors.js';
 import { getStream, parseIdOrReply, parseRangeBoundOrReply, parseStreamId, replyEntry } from './stream.js';
+import { xclaimEffect } from './stream-read.js';
 import type { ArgDoc, CommandContext, CommandSpec, KeySpec } from './spec.js';
 
 const keyAt = (index: number, flags: string[]): KeySpec[] => [{ flags, begin_search: { index }, find_keys: { lastkey: 0, keystep: 1, limit: 0 } }];
@@ -464,11 +465,14 @@ function xclaimWithOptions(ctx: CommandContext, argv: Argv, key: string, s: Redi
   if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
   let consumer: Consumer | null = null;
   const claimed: StreamID[] = [];
+  const dbIndex = ctx.client.dbIndex;
+  const groupName = argv.str(2);
   for (const id of ids) {
     let nack = g.pel.get(id);
     if (!s.has(id)) {
-      // The entry is gone: its NACK goes too.
+      // The entry is gone: its NACK goes too (an XCLAIM of it does the same on reload).
       if (nack !== undefined) {
+        if (nack.consumer !== null) ctx.alsoPropagate(dbIndex, xclaimEffect(key, groupName, nack.consumer.name, id, nack, g.lastId));
         g.removeNack(id, nack);
         ctx.dirty++;
         lastIdMoved = false;
@@ -489,9 +493,15 @@ function xclaimWithOptions(ctx: CommandContext, argv: Argv, key: string, s: Redi
     claimed.push(id);
     ctx.dirty++;
     lastIdMoved = false;
+    ctx.alsoPropagate(dbIndex, xclaimEffect(key, groupName, consumer.name, id, nack, g.lastId));
   }
   // Redis propagates a moved last ID on its own when nothing else carried it.
-  if (lastIdMoved) ctx.dirty++;
+  if (lastIdMoved) {
+    ctx.dirty++;
+    ctx.alsoPropagate(dbIndex, ['XGROUP', 'SETID', key, groupName, g.lastId.toString(), 'ENTRIESREAD', String(g.entriesRead)]);
+  }
+  // XCLAIM propagates as the state it left (the XCLAIMs above), not as itself.
+  ctx.preventPropagation();
   replyClaimed(ctx, s, claimed, justid);
 }
 
@@ -538,6 +548,10 @@ function xautoclaim(ctx: CommandContext, argv: Argv): void {
   let cursor: StreamID | null = start;
   let last: StreamID | null = null;
   let eof = false;
+  const dbIndex = ctx.client.dbIndex;
+  const groupName = argv.str(2);
+  // Propagated as XCLAIMs of what it claimed or dropped, not as itself.
+  ctx.preventPropagation();
   while (attempts-- > 0 && count > 0) {
     const e = cursor === null ? null : g.pel.ceiling(cursor);
     if (e === null) {
@@ -548,6 +562,7 @@ function xautoclaim(ctx: CommandContext, argv: Argv): void {
     last = id;
     cursor = incrId(id);
     if (!s.has(id)) {
+      if (nack.consumer !== null) ctx.alsoPropagate(dbIndex, xclaimEffect(key, groupName, nack.consumer.name, id, nack, g.lastId));
       g.removeNack(id, nack);
       ctx.dirty++;
       deleted.push(id);
@@ -562,6 +577,7 @@ function xautoclaim(ctx: CommandContext, argv: Argv): void {
     claimed.push(id);
     count--;
     ctx.dirty++;
+    ctx.alsoPropagate(dbIndex, xclaimEffect(key, groupName, consumer.name, id, nack, g.lastId));
   }
   // The cursor for the next call: the PEL entry after the last one examined, 0-0 at the end.
   let next = ID_MIN;

@@ -22,7 +22,7 @@ import type { RedisStream } from '../values/stream.js';
 import { ENTRIES_READ_INVALID, Nack, type Consumer, type ConsumerGroup } from '../values/stream-group.js';
 import type { StreamNode } from '../values/structures/stream-node.js';
 import { cmpId, countIncr, cstr, ID_MAX, ID_MIN, incrId, isZeroCount, type StreamID } from '../values/structures/stream-id.js';
-import { ERR, noGroupXreadgroup } from './errors.js';
+import { blockFromScript, ERR, noGroupXreadgroup } from './errors.js';
 import { getStream, parseCountOrReply, parseIdOrReply, replyEntry, replyRange } from './stream.js';
 import type { CommandContext, CommandSpec } from './spec.js';
 import { parseBlockingTimeoutMs } from './timeout.js';
@@ -100,6 +100,7 @@ function xread(ctx: CommandContext, argv: Argv, xreadgroup: boolean): void {
   for (let i = 1; i < argc; i++) {
     const more = argc - i - 1;
     if (argv.is(i, 'BLOCK') && more > 0) {
+      if (ctx.inScript) return void ctx.reply.error(blockFromScript(argv.str(0)));
       i++;
       const d = parseBlockingTimeoutMs(ctx, argv, i);
       if (d === null) return;
@@ -191,11 +192,13 @@ function xread(ctx: CommandContext, argv: Argv, xreadgroup: boolean): void {
       replyRange(w, s, start, ID_MAX, count, false);
       continue;
     }
-    const consumer = consumerFor(ctx, key, g, consumerName);
+    const consumer = consumerFor(ctx, key, g, groupName as string, consumerName, noack);
     if (history) replyHistory(w, ctx, s, consumer, start, count);
-    else deliver(w, ctx, s, g, consumer, start, count, noack);
+    else deliver(w, ctx, s, key, g, groupName as string, consumer, start, count, noack);
     ctx.dirty++;
   }
+  // XREADGROUP propagates its effects (XCLAIM, XGROUP SETID / CREATECONSUMER), not itself.
+  if (xreadgroup) ctx.preventPropagation();
   if (served > 0) {
     if (ctx.reply.resp === 2) ctx.reply.arrayHeader(served);
     else ctx.reply.mapHeader(served);
@@ -210,23 +213,31 @@ function xread(ctx: CommandContext, argv: Argv, xreadgroup: boolean): void {
   blockForStreams(ctx, argv, streamsArg, streamsCount, ids, deadline, count === 0 ? BLOCKED_DEFAULT_COUNT : count, groupName, consumerName, noack);
 }
 
-/** streamLookupConsumer, else streamCreateConsumer (counted and announced). */
-function consumerFor(ctx: CommandContext, key: string, g: ConsumerGroup, name: string): Consumer {
+/**
+ * streamLookupConsumer, else streamCreateConsumer (counted and announced). A consumer created
+ * by a NOACK read propagates as XGROUP CREATECONSUMER (no XCLAIM will create it).
+ */
+function consumerFor(ctx: CommandContext, key: string, g: ConsumerGroup, groupName: string, name: string, noack: boolean): Consumer {
+  // XREADGROUP finds the stream with a read look-up (as Redis does) but changes it from here on.
+  ctx.db.willModify(key);
   const now = ctx.ks.now;
   let c = g.lookupConsumer(name, now);
   if (c === undefined) {
     c = g.createConsumer(name, now) as Consumer;
     ctx.dirty++;
     ctx.db.notify(NOTIFY.STREAM, 'xgroup-createconsumer', key);
+    if (noack) ctx.alsoPropagate(ctx.client.dbIndex, ['XGROUP', 'CREATECONSUMER', key, groupName, name]);
   }
   return c;
 }
 
 /**
  * streamReplyWithRange with a group: the entries from start on, moving the group's last ID
- * and read counter forward and (without NOACK) recording each delivery in the PELs.
+ * and read counter forward and (without NOACK) recording each delivery in the PELs. Each
+ * delivery propagates as an XCLAIM that recreates its PEL entry exactly; with NOACK, the
+ * group's new last ID propagates as XGROUP SETID.
  */
-function deliver(w: ReplyWriter, ctx: CommandContext, s: RedisStream, g: ConsumerGroup, consumer: Consumer, start: StreamID, count: number, noack: boolean): void {
+function deliver(w: ReplyWriter, ctx: CommandContext, s: RedisStream, key: string, g: ConsumerGroup, groupName: string, consumer: Consumer, start: StreamID, count: number, noack: boolean): void {
   const nodes: StreamNode[] = [];
   const idx: number[] = [];
   s.forEachEntry(start, ID_MAX, false, (node, i) => {
@@ -235,6 +246,8 @@ function deliver(w: ReplyWriter, ctx: CommandContext, s: RedisStream, g: Consume
     return count === 0 || nodes.length < count;
   });
   const now = ctx.ks.now;
+  const dbIndex = ctx.client.dbIndex;
+  let lastIdMoved = false;
   w.arrayHeader(nodes.length);
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k] as StreamNode;
@@ -244,14 +257,15 @@ function deliver(w: ReplyWriter, ctx: CommandContext, s: RedisStream, g: Consume
       if (g.entriesRead !== ENTRIES_READ_INVALID && !s.rangeHasTombstones(id, null)) g.entriesRead = countIncr(g.entriesRead);
       else if (!isZeroCount(s.entriesAdded)) g.entriesRead = s.estimateDistance(id);
       g.lastId = id;
+      lastIdMoved = true;
     }
     replyEntry(w, node, i);
     if (noack) continue;
-    const nack = g.pel.get(id);
+    let nack = g.pel.get(id);
     if (nack === undefined) {
-      const n = new Nack(consumer, now);
-      g.pel.insert(id, n);
-      consumer.pel.insert(id, n);
+      nack = new Nack(consumer, now);
+      g.pel.insert(id, nack);
+      consumer.pel.insert(id, nack);
     } else {
       // Delivered before (the group's last ID was moved back): the entry changes hands.
       if (nack.consumer !== null) nack.consumer.pel.delete(id);
@@ -260,7 +274,22 @@ function deliver(w: ReplyWriter, ctx: CommandContext, s: RedisStream, g: Consume
       nack.deliveryCount = 1;
       consumer.pel.insert(id, nack);
     }
+    ctx.alsoPropagate(dbIndex, xclaimEffect(key, groupName, consumer.name, id, nack, g.lastId));
   }
+  if (noack && lastIdMoved) {
+    ctx.alsoPropagate(dbIndex, ['XGROUP', 'SETID', key, groupName, g.lastId.toString(), 'ENTRIESREAD', String(g.entriesRead)]);
+  }
+}
+
+/**
+ * streamPropagateXCLAIM: the XCLAIM that puts a PEL entry back as it is, whatever the state
+ * of the replica or the AOF being loaded.
+ */
+export function xclaimEffect(key: string, groupName: string, consumer: string, id: StreamID, nack: Nack, lastId: StreamID): string[] {
+  return [
+    'XCLAIM', key, groupName, consumer, '0', id.toString(), 'TIME', String(nack.deliveryTime),
+    'RETRYCOUNT', String(nack.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', lastId.toString(),
+  ];
 }
 
 /**
@@ -368,6 +397,6 @@ function serveBlocked(ctx: CommandContext, key: string, st: WaitState, count: nu
   }
   w.bulk(key);
   if (g === undefined) replyRange(w, s, start, ID_MAX, count, false);
-  else deliver(w, ctx, s, g, consumerFor(ctx, key, g, consumerName), start, count, noack);
+  else deliver(w, ctx, s, key, g, groupName as string, consumerFor(ctx, key, g, groupName as string, consumerName, noack), start, count, noack);
   return true;
 }

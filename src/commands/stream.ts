@@ -289,7 +289,11 @@ function parseAddTrimArgs(ctx: CommandContext, argv: Argv, xadd: boolean): AddTr
   a.idPos = i;
   if (a.limit !== 0 && !a.hasStrategy) return fail(ctx, ERR.trimLimitNoStrategy);
   if (!xadd && !a.hasStrategy) return fail(ctx, ERR.xtrimNoStrategy);
-  if (limitGiven) {
+  if (ctx.client.mustObey) {
+    // Replayed from the AOF: the threshold was rewritten exact, so no node limit applies
+    // (and LIMIT may come with '=').
+    a.limit = 0;
+  } else if (limitGiven) {
     if (!a.approx) return fail(ctx, ERR.trimLimitNoApprox);
   } else if (a.approx) {
     // Approximate trimming does at most 100 nodes' worth of work unless told otherwise.
@@ -378,6 +382,8 @@ function xadd(ctx: CommandContext, argv: Argv): void {
   ctx.dirty++;
   if (a.hasStrategy && s.trim(a) > 0) db.notify(NOTIFY.STREAM, 'xtrim', key);
   s.readyGen++;
+  // Propagated with the ID it got and, after a `~` trim, the exact threshold reached.
+  if (!a.idGiven || !a.seqGiven || a.approx) rewriteAddTrim(ctx, argv, a, s, !a.idGiven || !a.seqGiven ? id : null);
 }
 
 /** XLEN key */
@@ -465,8 +471,31 @@ function xtrim(ctx: CommandContext, argv: Argv): void {
     ctx.db.notify(NOTIFY.STREAM, 'xtrim', key);
     ctx.db.signalModified(key);
     ctx.dirty += deleted;
+    if (a.approx) rewriteAddTrim(ctx, argv, a, s, null);
   }
   ctx.reply.integer(deleted);
+}
+
+/**
+ * XADD / XTRIM as propagated (streamRewriteApproxSpecifier, streamRewriteTrimArgument): the
+ * generated ID in place of `*` (or `ms-*`), and an approximate trim made exact — `~` becomes
+ * `=` and the threshold what the trim reached (the length for MAXLEN, the first entry's ID,
+ * deleted ones included, for MINID) — so a reload trims exactly the same entries.
+ */
+function rewriteAddTrim(ctx: CommandContext, argv: Argv, a: AddTrimArgs, s: RedisStream, id: StreamID | null): void {
+  const args = argv.toStrings();
+  if (id !== null) args[a.idPos] = id.toString();
+  if (a.approx) {
+    // Options only: XADD's fields (from idPos) may hold anything.
+    for (let i = 2; i + 2 < a.idPos; i++) {
+      if ((argv.is(i, 'MAXLEN') || argv.is(i, 'MINID')) && cstr(argv.str(i + 1)) === '~') {
+        args[i + 1] = '=';
+        args[i + 2] = a.strategy === 'maxlen' ? String(s.length) : s.edgeId(true, false).toString();
+        break;
+      }
+    }
+  }
+  ctx.rewriteArgv(args);
 }
 
 /** XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id] */

@@ -157,6 +157,8 @@ function incrbyfloat(ctx: CommandContext, argv: Argv): void {
   db.notify(NOTIFY.STRING, 'incrbyfloat', key);
   ctx.dirty++;
   ctx.reply.bulk(text);
+  // Propagated as the value it produced: float formatting must not differ on reload.
+  ctx.rewriteArgv(['SET', key, text, 'KEEPTTL']);
 }
 
 const ZERO: LongDouble = { neg: false, m: 0n, e: 0, inf: false };

@@ -308,11 +308,22 @@ function setGeneric(ctx: CommandContext, argv: Argv, valueArg: number, flags: nu
   if (expireAt >= 0) {
     db.setExpire(key, expireAt);
     db.notify(NOTIFY.GENERIC, 'expire', key);
+    // Any expire propagates as an absolute one (a reload must not extend the key's life).
+    ctx.rewriteArgv(['SET', key, argv.str(valueArg), 'PXAT', String(expireAt)]);
+  } else if (flags & SET_GET) {
+    rewriteWithoutGet(ctx, argv);
   }
   if (!(flags & SET_GET)) {
     if (replies === REPLY_ONE_ZERO) ctx.reply.integer(1);
     else ctx.reply.ok();
   }
+}
+
+/** SET ... GET propagates without its GET options. */
+function rewriteWithoutGet(ctx: CommandContext, argv: Argv): void {
+  const args: string[] = [];
+  for (let j = 0; j < argv.argc; j++) if (j < 3 || !argv.is(j, 'GET')) args.push(argv.str(j));
+  ctx.rewriteArgv(args);
 }
 
 /** SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
@@ -362,6 +373,7 @@ function getset(ctx: CommandContext, argv: Argv): void {
   db.set(key, compactFromBytes(argv.buf, argv.starts[2] as number, argv.ends[2] as number, ctx.ks.initialWord()), false);
   db.notify(NOTIFY.STRING, 'set', key);
   ctx.dirty++;
+  ctx.rewriteArgv(['SET', key, argv.str(2)]);
 }
 
 /** GETDEL key */
@@ -381,6 +393,7 @@ function getdel(ctx: CommandContext, argv: Argv): void {
   db.delete(key);
   db.notify(NOTIFY.GENERIC, 'del', key);
   ctx.dirty++;
+  ctx.rewriteArgv(['DEL', key]);
 }
 
 /** GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST] */
@@ -405,20 +418,25 @@ function getex(ctx: CommandContext, argv: Argv): void {
     if (at < 0) return;
   }
   replyString(ctx, v);
-  if (flags & (SET_EXAT | SET_PXAT) && at <= ctx.ks.now) {
-    // An absolute time already past: the key goes now (Redis propagates a DEL).
+  // Propagated as its effect: DEL, PEXPIREAT (absolute) or PERSIST. While loading, a time in
+  // the past is kept as it is (Redis's checkAlreadyExpired).
+  if (flags & (SET_EXAT | SET_PXAT) && at <= ctx.ks.now && !ctx.ks.expiryFrozen) {
+    // An absolute time already past: the key goes now.
     db.delete(key);
     db.notify(NOTIFY.GENERIC, 'del', key);
     ctx.dirty++;
+    ctx.rewriteArgv(['DEL', key]);
   } else if (at >= 0) {
     db.setExpire(key, at);
     db.signalModified(key);
     db.notify(NOTIFY.GENERIC, 'expire', key);
     ctx.dirty++;
+    ctx.rewriteArgv(['PEXPIREAT', key, String(at)]);
   } else if (flags & SET_PERSIST && db.removeExpire(key)) {
     db.signalModified(key);
     db.notify(NOTIFY.GENERIC, 'persist', key);
     ctx.dirty++;
+    ctx.rewriteArgv(['PERSIST', key]);
   }
 }
 

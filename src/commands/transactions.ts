@@ -21,7 +21,11 @@ export const transactionCommands = [
   {
     name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'], acl: ['transaction'], group: 'transactions',
     since: '1.2.0', summary: 'Run every command queued since MULTI', complexity: 'Depends on commands in the transaction',
-    run: (ctx: CommandContext) => ctx.tx.exec(),
+    // EXEC itself is never propagated: the commands it ran are (in MULTI/EXEC when several).
+    run: (ctx: CommandContext) => {
+      ctx.tx.exec();
+      ctx.preventPropagation();
+    },
   },
   {
     name: 'discard', arity: 1, flags: control, acl: ['transaction'], group: 'transactions', since: '2.0.0',

@@ -68,6 +68,15 @@ function popOne(ctx: CommandContext, key: string, z: RedisZset, max: boolean): v
   ctx.reply.bulk(key);
   ctx.reply.bulk(p.members[0] as string);
   ctx.reply.double(p.scores[0] as number);
+  // Propagated as the non-blocking pop, served now or later.
+  ctx.rewriteArgv([max ? 'ZPOPMAX' : 'ZPOPMIN', key]);
+}
+
+/** BZMPOP's pop: reply [key, [[member, score] ...]], propagated as ZPOPMIN/ZPOPMAX key count. */
+function mpopOne(ctx: CommandContext, key: string, z: RedisZset, max: boolean, count: number): void {
+  const p = zpop(ctx, ctx.db, key, z, max, count);
+  replyMpop(ctx, key, p);
+  ctx.rewriteArgv([max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(p.members.length)]);
 }
 
 /** BZPOPMIN/BZPOPMAX key [key ...] timeout */
@@ -110,7 +119,7 @@ function bzmpop(ctx: CommandContext, argv: Argv): void {
     const z = zsetForWrite(ctx, key);
     if (z === null) return;
     if (z === undefined || z.length === 0) continue;
-    replyMpop(ctx, key, zpop(ctx, ctx.db, key, z, a.max, a.count));
+    mpopOne(ctx, key, z, a.max, a.count);
     return;
   }
   if (!ctx.canBlock) {
@@ -123,7 +132,7 @@ function bzmpop(ctx: CommandContext, argv: Argv): void {
     serve: (key) => {
       const z = readyZset(ctx, key);
       if (z === undefined) return false;
-      replyMpop(ctx, key, zpop(ctx, ctx.db, key, z, a.max, a.count));
+      mpopOne(ctx, key, z, a.max, a.count);
       return true;
     },
     timeout: () => ctx.reply.nullArray(),

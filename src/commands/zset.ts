@@ -481,7 +481,10 @@ function zmpop(ctx: CommandContext, argv: Argv): void {
     const z = zsetForWrite(ctx, key);
     if (z === null) return;
     if (z === undefined) continue;
-    replyMpop(ctx, key, zpop(ctx, ctx.db, key, z, a.max, a.count));
+    const p = zpop(ctx, ctx.db, key, z, a.max, a.count);
+    replyMpop(ctx, key, p);
+    // Propagated as the pop it did, with the count popped.
+    ctx.rewriteArgv([a.max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(p.members.length)]);
     return;
   }
   ctx.reply.nullArray();

@@ -191,6 +191,8 @@ interface LoadState {
   readonly config: Config;
   readonly commands: Set<string> | null;
   depth: number;
+  /** A `save` line was read: later ones add save points instead of replacing them (Redis). */
+  saveSeen?: boolean;
 }
 
 /** Directives Redis 7.0 still accepts (with one argument) and ignores. */
@@ -247,7 +249,14 @@ function loadConfigString(st: LoadState, text: string): void {
     const name = (args[0] as string).toLowerCase();
     const argc = args.length;
     if (config.row(name)) {
-      const err = config.load(name, args.slice(1));
+      let rest = args.slice(1);
+      if (name === 'save') {
+        // The first `save` line replaces the default points, later ones add to them.
+        const cur = config.get('save');
+        if (st.saveSeen === true && cur !== '' && !(rest.length === 1 && rest[0] === '')) rest = [...cur.split(' '), ...rest];
+        st.saveSeen = true;
+      }
+      const err = config.load(name, rest);
       if (err !== null) throw fail(err);
       continue;
     }

@@ -69,8 +69,8 @@ const NETWORK: readonly OptionRow[] = [
  * oom-score-adj rewrites /proc/self/oom_score_adj: not built, so inert; their dependent knobs
  * (io-threads-do-reads, oom-score-adj-values) are tuning. crash-log/memcheck, use-exit-on-panic,
  * disable-thp, jemalloc-bg-thread, dynamic-hz and watchdog-period tune C-runtime internals
- * that have no counterpart in Node: tuning. shutdown-on-sig* may not ask for a save (no
- * persistence yet); its other flags only concern replicas and save errors, which cannot occur.
+ * that have no counterpart in Node: tuning. shutdown-on-sigterm / -sigint choose what SIGTERM
+ * and SIGINT do (save, nosave, now, force), as in Redis.
  */
 const PROCESS: readonly OptionRow[] = [
   numOpt('databases', 'int', 1n, INT_MAX, 16n, { immutable: true }),
@@ -88,8 +88,8 @@ const PROCESS: readonly OptionRow[] = [
   numOpt('hz', 'int', 0n, INT_MAX, 10n, { normalize: (v) => String(Math.min(HZ_MAX, Math.max(HZ_MIN, Number(v)))) }),
   boolOpt('dynamic-hz', 'yes', { status: 'tuning' }),
   numOpt('shutdown-timeout', 'int', 0n, INT_MAX, 10n, { status: 'tuning' }),
-  enumOpt('shutdown-on-sigint', ['default', 'save', 'nosave', 'now', 'force'], 'default', { flagSet: true, check: checkShutdownFlags, inert: noSaveFlag }),
-  enumOpt('shutdown-on-sigterm', ['default', 'save', 'nosave', 'now', 'force'], 'default', { flagSet: true, check: checkShutdownFlags, inert: noSaveFlag }),
+  enumOpt('shutdown-on-sigint', ['default', 'save', 'nosave', 'now', 'force'], 'default', { flagSet: true, check: checkShutdownFlags }),
+  enumOpt('shutdown-on-sigterm', ['default', 'save', 'nosave', 'now', 'force'], 'default', { flagSet: true, check: checkShutdownFlags }),
   strOpt('server_cpulist', '', { immutable: true, inert: isEmpty }),
   strOpt('bio_cpulist', '', { immutable: true, inert: isEmpty }),
   strOpt('aof_rewrite_cpulist', '', { immutable: true, inert: isEmpty }),
@@ -106,10 +106,6 @@ const PROCESS: readonly OptionRow[] = [
   numOpt('watchdog-period', 'int', 0n, INT_MAX, 0n, { hidden: true, status: 'tuning' }),
   strOpt('ignore-warnings', '', { status: 'tuning' }),
 ];
-
-function noSaveFlag(v: string): boolean {
-  return !v.split(' ').includes('save');
-}
 
 /*
  * Security. requirepass is implemented (the default user's password); enable-protected-configs

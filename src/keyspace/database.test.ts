@@ -40,6 +40,7 @@ function setup(dbs = 16): { ks: Keyspace; db: Database; rec: Recorder } {
     ready: () => {},
     event: (_t, event, key, dbid) => rec.events.push(`${dbid}:${event}:${key}`),
     flushing: () => {},
+    expired: () => {},
   };
   ks.hooks = hooks;
   ks.notifyFlags = NOTIFY_ALL | NOTIFY.KEY_MISS | NOTIFY.NEW | NOTIFY.KEYEVENT;

@@ -14,6 +14,12 @@
  *
  * SCAN uses the dictionary's reverse-binary bucket cursor, as Redis does: stateless, and
  * every key present for the whole iteration is returned. See docs/architecture.md.
+ *
+ * Background saves: every write path (lookupWrite, set, replace, setBytes, add, delete,
+ * deleteExpired, setExpire, removeExpire, willModify) calls `ks.writeObserver` before the key
+ * changes, when a save is running, so the save keeps the key's old version (copy-on-write
+ * without fork, persistence/snapshot.ts). FLUSHDB and SWAPDB need no call: the save holds
+ * the dictionaries themselves, and a flushed one is never written to again.
  */
 import type { RedisValue } from '../values/types.js';
 import { compactLru, withLru } from '../values/string.js';
@@ -70,9 +76,11 @@ export class Database {
 
   /** Delete a key because it expired: stats, 'expired' event, WATCH. */
   deleteExpired(key: string): void {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     this.dict.delete(key);
     this.expires.delete(key);
     this.ks.stats.expiredKeys++;
+    this.ks.hooks.expired(this, key);
     this.notify(NOTIFY.EXPIRED, 'expired', key);
     this.signalModified(key);
   }
@@ -115,6 +123,7 @@ export class Database {
   lookupWrite(key: string): RedisValue | undefined {
     const i = this.dict.indexOf(key);
     if (i < 0 || (this.expires.size !== 0 && this.expireIfNeeded(key))) return undefined;
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     return this.ks.noTouch ? this.dict.valueAt(i) : this.touchAt(i);
   }
 
@@ -177,6 +186,7 @@ export class Database {
    * expire unless keepTtl, signals the modification. Events are the command's business.
    */
   set(key: string, v: RedisValue, keepTtl = false): boolean {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     const added = this.dict.set(key, v);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     this.signalModified(key);
@@ -186,6 +196,7 @@ export class Database {
 
   /** Replace the value of an existing key in place (no expire change), e.g. after INCR. */
   replace(key: string, v: RedisValue): void {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     this.dict.set(key, v);
     this.signalModified(key);
   }
@@ -201,12 +212,14 @@ export class Database {
     if (i >= 0 && this.expires.size !== 0 && this.expireIfNeeded(d.keyAt(i))) i = -1;
     if (i >= 0) {
       key = d.keyAt(i);
+      if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
       d.setValueAt(i, v);
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
       this.signalModified(key);
       return key;
     }
     key = b.latin1Slice(start, end);
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     d.set(key, v);
     this.signalModified(key);
     this.notify(NOTIFY.NEW, 'new', key);
@@ -215,6 +228,7 @@ export class Database {
 
   /** Add a key known to be absent (dbAdd); fires the 'new' event like Redis. */
   add(key: string, v: RedisValue): void {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     this.dict.set(key, v);
     this.signalModified(key);
     this.notify(NOTIFY.NEW, 'new', key);
@@ -222,6 +236,7 @@ export class Database {
 
   /** Delete a key (dbDelete). Returns whether it existed. Signals; events are the caller's. */
   delete(key: string): boolean {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     if (!this.dict.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
     this.signalModified(key);
@@ -229,6 +244,7 @@ export class Database {
   }
 
   setExpire(key: string, whenMs: number): void {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     this.expires.set(key, whenMs);
   }
 
@@ -240,7 +256,16 @@ export class Database {
   }
 
   removeExpire(key: string): boolean {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
     return this.expires.delete(key);
+  }
+
+  /**
+   * Before changing in place a value found through a read look-up (XREADGROUP's PEL): the
+   * same notice lookupWrite gives a running background save.
+   */
+  willModify(key: string): void {
+    if (this.ks.writeObserver !== null) this.ks.writeObserver.beforeWrite(this, key);
   }
 
   signalModified(key: string): void {

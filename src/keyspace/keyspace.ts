@@ -32,6 +32,18 @@ export interface KeyspaceHooks {
    * swapped with another (SWAPDB): WATCH must dirty keys that exist in either.
    */
   flushing(db: Database, replacedWith: Database | null): void;
+  /** A key was deleted because it expired (lazily or by the active cycle): propagate a DEL. */
+  expired(db: Database, key: string): void;
+}
+
+/**
+ * Told before a key changes — its value (in place or replaced), its presence or its expiry —
+ * while a background save runs, so the save can write the key's old version first
+ * (persistence/snapshot.ts). Database calls it from every write path; when no save runs,
+ * `Keyspace.writeObserver` is null and the cost is that one check.
+ */
+export interface WriteObserver {
+  beforeWrite(db: Database, key: string): void;
 }
 
 export interface KeyspaceStats {
@@ -64,6 +76,7 @@ const NO_HOOKS: KeyspaceHooks = {
   ready() {},
   event() {},
   flushing() {},
+  expired() {},
 };
 
 /** Redis's ACTIVE_EXPIRE_CYCLE_* tuning at effort 1, and CRON_DBS_PER_CALL. */
@@ -91,6 +104,8 @@ export class Keyspace {
   lfuLogFactor = 10;
   lfuDecayTime = 1;
   hooks: KeyspaceHooks = NO_HOOKS;
+  /** A running background save's copy-on-write hook (see WriteObserver), or null. */
+  writeObserver: WriteObserver | null = null;
   readonly encoding: EncodingLimits = {
     hashMaxListpackEntries: 512,
     hashMaxListpackValue: 64,

@@ -53,6 +53,9 @@ export function notifyFlagsToString(flags: number): string {
   let r = '';
   if ((flags & NOTIFY_ALL) === NOTIFY_ALL) {
     r += 'A';
+    // Redis prints 'n' only in the branch below, so its "An" reads back as "A" while the flag
+    // stays in effect. The configuration here is this text, so 'n' must stay visible.
+    if (flags & NOTIFY.NEW) r += 'n';
   } else {
     if (flags & NOTIFY.GENERIC) r += 'g';
     if (flags & NOTIFY.STRING) r += '$';
@@ -64,10 +67,10 @@ export function notifyFlagsToString(flags: number): string {
     if (flags & NOTIFY.EVICTED) r += 'e';
     if (flags & NOTIFY.STREAM) r += 't';
     if (flags & NOTIFY.MODULE) r += 'd';
+    if (flags & NOTIFY.NEW) r += 'n';
   }
   if (flags & NOTIFY.KEYSPACE) r += 'K';
   if (flags & NOTIFY.KEYEVENT) r += 'E';
   if (flags & NOTIFY.KEY_MISS) r += 'm';
-  if (flags & NOTIFY.NEW) r += 'n';
   return r;
 }

@@ -121,6 +121,8 @@ export class Connection implements ClientTransport {
 
   flush(): void {
     if (this.closed) return;
+    // Replies wait for the AOF write of this turn's commands (the server flushes us then).
+    if (this.server.holdReply(this)) return;
     const out = this.client.reply.take();
     if (out !== null) {
       this.server.stats.netOutputBytes += out.length;
@@ -132,6 +134,8 @@ export class Connection implements ClientTransport {
   /** Flush what is pending, then close (QUIT, protocol error, CLIENT KILL). */
   close(): void {
     if (this.closed) return;
+    // A reply held for the AOF must go before the FIN: write the AOF now.
+    this.server.flushAofNow();
     this.flush();
     this.closed = true;
     // Send FIN after the replies, keep reading (and discarding) until the peer hangs up too,

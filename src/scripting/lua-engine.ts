@@ -14,11 +14,18 @@
  * exception out of wasm (a trap, a native stack overflow) leaves the instance in an unknown
  * state: the engine then replaces it, and `generation` changes so callers recompile.
  *
+ * A running script can be suspended (the host's hook answers SUSPEND): its wasm stack is saved
+ * by Binaryen's asyncify and the VM's own frames (native/lua/suspend.c), run() returns
+ * RUN_SUSPENDED, and resume() later carries on where it stopped. Nothing else may run Lua in
+ * this engine meanwhile.
+ *
+ * Two Lua states live in one instance: EVAL scripts' and FUNCTION libraries' (created on first
+ * use), each sandboxed as Redis 7.0 sets up its own.
+ *
  * Imports nothing from src/ but protocol/.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Argv } from '../protocol/argv.js';
+import { compiledModule, wasiImports, wasmApi, type WasmMemory } from './lua-module.js';
 
 /** What a running script asks of the server. */
 export interface LuaHost {
@@ -33,11 +40,20 @@ export interface LuaHost {
   /** redis.log, level 0 (debug) to 3 (warning). */
   log(level: number, message: string): void;
   /**
-   * The count hook: null to go on, or an error that aborts the script: "-CODE message", or a
-   * plain message that gets the ERR code (as Redis's luaPushError takes it).
+   * The count hook: null to go on, SUSPEND to let the event loop turn (the script is
+   * suspended if it is at a point that allows it), or an error that aborts the script:
+   * "-CODE message", or a plain message that gets the ERR code (as Redis's luaPushError takes it).
    */
-  hook(): string | null;
+  hook(): string | null | typeof SUSPEND;
+  /**
+   * redis.register_function while a library loads: null when accepted, else the error
+   * (e.g. "Function already exists in the library"). `ref` is the callback's handle.
+   */
+  registerFunction(name: string, description: string | null, flags: number, ref: number): string | null;
 }
+
+/** LuaHost.hook()'s answer asking to suspend the script. */
+export const SUSPEND: unique symbol = Symbol('suspend');
 
 export interface LuaEngineOptions {
   /** Reported as redis.REDIS_VERSION (and _NUM). */
@@ -52,10 +68,27 @@ export const RUN_OK = 0;
 export const RUN_ERROR = 1;
 /** Like RUN_ERROR, but the error was already counted (by the command that raised it). */
 export const RUN_ERROR_COUNTED = 2;
+/** The script is suspended: call resume() (or abandon()) before anything else. */
+export const RUN_SUSPENDED = 3;
 
 /** Chunk names: EVAL scripts are "@user_script", FUNCTION libraries "@user_function". */
 export const CHUNK_SCRIPT = 0;
 export const CHUNK_FUNCTION = 1;
+
+/** Which Lua state: EVAL scripts', or FUNCTION libraries'. */
+export const STATE_EVAL = 0;
+export const STATE_FUNCTION = 1;
+
+/** loadLibrary() outcomes: registered; did not compile; failed while running. */
+export const LIB_OK = 0;
+export const LIB_COMPILE_ERROR = 1;
+export const LIB_RUN_ERROR = 2;
+
+/**
+ * Room for what asyncify saves of a suspended script's wasm frames: about 42 KB at Lua's
+ * deepest nesting of C calls (200), 600 bytes for a script suspended in its own code.
+ */
+const SUSPEND_BUFFER = 256 * 1024;
 
 // Offsets (in 32-bit words) of struct cinn_io's fields.
 const IO_ARGS = 0;
@@ -66,26 +99,6 @@ const IO_OUT_LEN = 4;
 const IO_IN = 5;
 const IO_IN_CAP = 6;
 const IO_REPL_FLAGS = 7;
-
-// WASI errno values used by the stubs.
-const EBADF = 8;
-const ENOSYS = 52;
-
-/**
- * The part of the WebAssembly API used here. The project's lib settings (ES2022, no DOM) do not
- * declare it, although Node always provides it.
- */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
-}
-interface WasmModule {
-  readonly __brand?: 'WasmModule';
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Thrown through wasm frames for a Lua error; caught by js_try. One object, never a new one. */
 const LUA_THROW = { luaThrow: true } as const;
@@ -100,7 +113,7 @@ interface Exports {
   cinn_io_addr(): number;
   cinn_reply_reserve(n: number): number;
   cinn_in_reserve(n: number): number;
-  cinn_open(version: number): number;
+  cinn_open(version: number, kind: number): number;
   cinn_close(L: number): void;
   cinn_lua_memory(L: number): number;
   cinn_full_gc(L: number): void;
@@ -108,33 +121,23 @@ interface Exports {
   cinn_unref(L: number, ref: number): void;
   cinn_eval(L: number, ref: number, nkeys: number, nargs: number, dataLen: number, nameLen: number, clientResp: number, hookEvery: number): number;
   cinn_out_done(): void;
-}
-
-let cachedModule: WasmModule | null = null;
-
-/** Where build/lua.wasm is: CINNABAR_LUA_WASM, else beside the package, else under the cwd. */
-export function luaWasmPath(): string {
-  const env = process.env['CINNABAR_LUA_WASM'];
-  if (env !== undefined && env !== '') return env;
-  const candidates = [
-    path.resolve(import.meta.dirname, '../../../build/lua.wasm'), // dist/src/scripting → package root
-    path.resolve(import.meta.dirname, '../../build/lua.wasm'), // src/scripting (type stripping)
-    path.resolve(process.cwd(), 'build/lua.wasm'),
-  ];
-  for (const p of candidates) if (existsSync(p)) return p;
-  throw new Error(`build/lua.wasm not found (looked in ${candidates.join(', ')}); run scripts/build-lua.sh`);
-}
-
-function compiledModule(): WasmModule {
-  if (cachedModule === null) cachedModule = new wasm.Module(readFileSync(luaWasmPath()));
-  return cachedModule;
+  cinn_lib_load(L: number, len: number, hookEvery: number): number;
+  cinn_vm_unwound(): void;
+  cinn_vm_rewind(): void;
+  cinn_vm_buffer(size: number): number;
+  asyncify_start_unwind(data: number): void;
+  asyncify_stop_unwind(): void;
+  asyncify_start_rewind(data: number): void;
+  asyncify_stop_rewind(): void;
 }
 
 export class LuaEngine {
   /** Changes whenever compiled functions are lost (reset, or a replaced instance). */
   generation = 0;
   private ex!: Exports;
+  /** The EVAL state, and the FUNCTION state (0 until first used). */
   private L = 0;
+  private F = 0;
   private io = 0;
   private mem: Buffer = Buffer.alloc(0);
   private u32: Uint32Array = new Uint32Array(0);
@@ -142,6 +145,12 @@ export class LuaEngine {
   private running = false;
   private hookEvery = 0;
   private memoryLimit: number;
+  /** Asyncify's data area for a suspended script (allocated on first suspension). */
+  private asyncData = 0;
+  /** js_suspend was called: the wasm stack is unwinding to run()/resume(). */
+  private unwinding = false;
+  /** A script is suspended; the state it runs in. */
+  private suspendedIn = 0;
 
   constructor(
     private readonly host: LuaHost,
@@ -151,17 +160,37 @@ export class LuaEngine {
     this.instantiate();
   }
 
-  /** Drop every compiled script and start from a fresh sandbox (SCRIPT FLUSH). */
+  /** A script is suspended (run() or resume() answered RUN_SUSPENDED). */
+  get suspended(): boolean {
+    return this.suspendedIn !== 0;
+  }
+
+  /**
+   * Drop every compiled EVAL script and start that state from a fresh sandbox (SCRIPT FLUSH,
+   * whose caller forgets every handle). FUNCTION libraries keep theirs.
+   */
   reset(): void {
     if (this.running) throw new Error('LuaEngine.reset() while a script runs');
     this.ex.cinn_close(this.L);
     this.L = 0;
-    this.openState();
+    this.L = this.openState(STATE_EVAL);
+  }
+
+  /** Drop every FUNCTION library's functions: the FUNCTION state starts afresh when next used. */
+  resetFunctions(): void {
+    if (this.running) throw new Error('LuaEngine.resetFunctions() while a script runs');
+    if (this.F !== 0) this.ex.cinn_close(this.F);
+    this.F = 0;
   }
 
   /** Lua's heap as Redis reports used_memory_lua (whole kilobytes). */
   usedMemory(): number {
     return this.ex.cinn_lua_memory(this.L);
+  }
+
+  /** The FUNCTION state's heap (used_memory_vm_functions); 0 before any library loaded. */
+  functionsMemory(): number {
+    return this.F === 0 ? 0 : this.ex.cinn_lua_memory(this.F);
   }
 
   /** Bytes the allocator holds for Lua (exact), for limits and tests. */
@@ -203,6 +232,7 @@ export class LuaEngine {
   /** A full garbage collection (after a memory error, or on demand). */
   collectGarbage(): void {
     this.ex.cinn_full_gc(this.L);
+    if (this.F !== 0) this.ex.cinn_full_gc(this.F);
   }
 
   /**
@@ -210,6 +240,7 @@ export class LuaEngine {
    * outputText() ("user_script:1: ..." for a syntax error).
    */
   compile(body: Uint8Array, kind: number = CHUNK_SCRIPT): number {
+    if (this.running) throw new Error('LuaEngine.compile() while a script runs');
     const ptr = this.reserveInput(body.length);
     this.view().set(body, ptr);
     try {
@@ -220,18 +251,45 @@ export class LuaEngine {
     }
   }
 
-  /** Forget a compiled function. */
-  release(ref: number): void {
-    this.ex.cinn_unref(this.L, ref);
+  /**
+   * Run a FUNCTION library's code (after its shebang line) in the FUNCTION state, where it
+   * registers its functions through host.registerFunction. Returns LIB_OK, or LIB_COMPILE_ERROR
+   * / LIB_RUN_ERROR with the message in outputText() (Lua's, or as Redis extracts it from the
+   * error: "ERR ..."). `hookEvery` > 0 lets host.hook() abort a load that runs too long.
+   */
+  loadLibrary(code: Uint8Array, hookEvery: number): number {
+    if (this.running) throw new Error('LuaEngine.loadLibrary() while a script runs');
+    if (this.F === 0) this.F = this.openState(STATE_FUNCTION);
+    const ptr = this.reserveInput(code.length);
+    this.view().set(code, ptr);
+    this.running = true;
+    try {
+      return this.ex.cinn_lib_load(this.F, code.length, hookEvery > 0 ? Math.min(hookEvery, 0x7fffffff) : 0);
+    } catch (err) {
+      this.fail(err, 'library');
+      return LIB_RUN_ERROR;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Forget a compiled function (of the EVAL state, or a FUNCTION state's callback). */
+  release(ref: number, state: number = STATE_EVAL): void {
+    if (state === STATE_FUNCTION) {
+      if (this.F !== 0) this.ex.cinn_unref(this.F, ref);
+    } else {
+      this.ex.cinn_unref(this.L, ref);
+    }
   }
 
   /**
-   * Run compiled function `ref` with KEYS = argv[keysFrom .. keysFrom+nkeys) and ARGV =
-   * argv[argsFrom .. argsFrom+nargs). `name` (the SHA1, or a function name) appears in error
-   * messages; `clientResp` is the protocol of the reply in output(). Returns RUN_OK,
-   * RUN_ERROR or RUN_ERROR_COUNTED.
+   * Run compiled function `ref` of `state` with KEYS = argv[keysFrom .. keysFrom+nkeys) and
+   * ARGV = argv[argsFrom .. argsFrom+nargs) (EVAL: as globals; functions: as the two
+   * arguments). `name` (the SHA1, or a function name) appears in error messages; `clientResp`
+   * is the protocol of the reply in output(). Returns RUN_OK, RUN_ERROR, RUN_ERROR_COUNTED or
+   * RUN_SUSPENDED.
    */
-  run(ref: number, argv: Argv, keysFrom: number, nkeys: number, argsFrom: number, nargs: number, name: string, clientResp: 2 | 3): number {
+  run(ref: number, argv: Argv, keysFrom: number, nkeys: number, argsFrom: number, nargs: number, name: string, clientResp: 2 | 3, state: number = STATE_EVAL): number {
     if (this.running) throw new Error('LuaEngine.run() is not reentrant');
     let data = 0;
     for (let i = 0; i < nkeys; i++) data += argv.len(keysFrom + i);
@@ -252,14 +310,45 @@ export class LuaEngine {
       off += e - s;
     }
     mem.latin1Write(name, off, name.length);
+    const L = state === STATE_FUNCTION ? this.F : this.L;
+    if (L === 0) throw new Error('LuaEngine.run(): no FUNCTION library was loaded');
     this.running = true;
+    this.unwinding = false;
+    let status: number;
     try {
-      return this.ex.cinn_eval(this.L, ref, nkeys, nargs, data, name.length, clientResp, this.hookEvery);
+      status = this.ex.cinn_eval(L, ref, nkeys, nargs, data, name.length, clientResp, this.hookEvery);
     } catch (err) {
-      return this.fail(err, name);
-    } finally {
       this.running = false;
+      return this.fail(err, name);
     }
+    return this.afterRun(L, status);
+  }
+
+  /** Carry on with the suspended script: RUN_OK, RUN_ERROR(_COUNTED) or RUN_SUSPENDED again. */
+  resume(): number {
+    const L = this.suspendedIn;
+    if (L === 0) throw new Error('LuaEngine.resume(): no script is suspended');
+    this.suspendedIn = 0;
+    this.unwinding = false;
+    let status: number;
+    try {
+      this.ex.cinn_vm_rewind();
+      this.ex.asyncify_start_rewind(this.asyncData);
+      // The arguments are ignored: asyncify restores the call's own locals.
+      status = this.ex.cinn_eval(L, 0, 0, 0, 0, 0, 2, 0);
+    } catch (err) {
+      this.running = false;
+      return this.fail(err, 'script');
+    }
+    return this.afterRun(L, status);
+  }
+
+  /** Drop a suspended script without running it further (the instance is replaced). */
+  abandon(): void {
+    if (this.suspendedIn === 0) return;
+    this.suspendedIn = 0;
+    this.running = false;
+    this.instantiate();
   }
 
   /** The last reply (RESP) or error message, as a view of wasm memory valid until the next call. */
@@ -288,30 +377,48 @@ export class LuaEngine {
 
   // ----------------------------------------------------------------------------------------
 
+  private afterRun(L: number, status: number): number {
+    if (this.unwinding) {
+      this.ex.asyncify_stop_unwind();
+      this.ex.cinn_vm_unwound();
+      this.unwinding = false;
+      this.suspendedIn = L;
+      return RUN_SUSPENDED;
+    }
+    this.running = false;
+    return status;
+  }
+
   private instantiate(): void {
-    const instance = new wasm.Instance(compiledModule(), { env: this.envImports(), wasi_snapshot_preview1: wasiImports() });
+    const instance = new wasmApi.Instance(compiledModule(), { env: this.envImports(), wasi_snapshot_preview1: wasiImports() });
     this.ex = instance.exports as unknown as Exports;
     this.ex._initialize();
     this.io = this.ex.cinn_io_addr() >>> 2;
     this.mem = Buffer.alloc(0);
+    this.asyncData = 0;
+    this.unwinding = false;
+    this.suspendedIn = 0;
+    this.F = 0;
     this.setMemoryLimit(this.memoryLimit);
-    this.openState();
+    this.L = this.openState(STATE_EVAL);
+    this.generation++;
   }
 
-  private openState(): void {
+  private openState(kind: number): number {
     const v = this.opts.version;
     const ptr = this.reserveInput(v.length + 1);
     const mem = this.view();
     mem.latin1Write(v, ptr, v.length);
     mem[ptr + v.length] = 0;
-    this.L = this.ex.cinn_open(ptr);
-    if (this.L === 0) throw new Error('cannot create the Lua state (out of memory)');
-    this.generation++;
+    const L = this.ex.cinn_open(ptr, kind);
+    if (L === 0) throw new Error('cannot create the Lua state (out of memory)');
+    return L;
   }
 
   /** A foreign exception out of wasm: report it as the script's error and start over. */
   private fail(err: unknown, name: string): number {
     const msg = err instanceof Error ? err.message : String(err);
+    this.running = false;
     this.instantiate();
     const text = `ERR Error running script ${name}, ${msg}`.slice(0, 200);
     const ptr = this.reserveInput(text.length);
@@ -401,38 +508,41 @@ export class LuaEngine {
         this.host.log(level, this.view().latin1Slice(ptr, ptr + len));
       },
       host_hook: () => {
-        let msg: string | null = null;
+        let msg: string | null | typeof SUSPEND = null;
         try {
           msg = this.host.hook();
         } catch {
           msg = null;
         }
         if (msg === null) return 0;
+        if (msg === SUSPEND) return -1;
         return this.writeReply(Buffer.from(msg, 'latin1'));
+      },
+      host_register: (namePtr: number, nameLen: number, descPtr: number, descLen: number, flags: number, ref: number) => {
+        const mem = this.view();
+        const name = mem.latin1Slice(namePtr, namePtr + nameLen);
+        const desc = descLen < 0 ? null : mem.latin1Slice(descPtr, descPtr + descLen);
+        let err: string | null;
+        try {
+          err = this.host.registerFunction(name, desc, flags, ref);
+        } catch (e) {
+          err = e instanceof Error ? e.message : String(e);
+        }
+        return err === null ? 0 : this.writeReply(Buffer.from(err, 'latin1'));
+      },
+      js_suspend: () => {
+        // Called by the innermost VM frame: from here every frame on the way out saves itself.
+        if (this.asyncData === 0) this.asyncData = this.ex.cinn_vm_buffer(SUSPEND_BUFFER);
+        else this.ex.cinn_vm_buffer(SUSPEND_BUFFER);
+        if (this.asyncData === 0) throw new Error('Lua bridge: out of memory');
+        this.unwinding = true;
+        this.ex.asyncify_start_unwind(this.asyncData);
+      },
+      js_resumed: () => {
+        this.ex.asyncify_stop_rewind();
       },
     };
   }
 }
 
 const OOM_REPLY = Buffer.from('-OOM command not allowed when used memory > \'maxmemory\'.\r\n');
-
-/** WASI as far as wasi-libc's start-up and stdio need it: no files, stdout/stderr discarded. */
-function wasiImports(): Record<string, (...args: number[]) => number> {
-  const none = (): number => ENOSYS;
-  const badf = (): number => EBADF;
-  return {
-    fd_close: badf,
-    fd_fdstat_get: badf,
-    fd_fdstat_set_flags: badf,
-    fd_prestat_get: badf, // ends wasi-libc's scan of pre-opened directories
-    fd_prestat_dir_name: badf,
-    fd_read: badf,
-    fd_renumber: badf,
-    fd_seek: badf,
-    fd_write: badf,
-    path_open: none,
-    proc_exit: (code: number): number => {
-      throw new Error(`Lua runtime exited (${code})`);
-    },
-  };
-}

@@ -5,18 +5,24 @@
  * loads the WebAssembly module.
  *
  * A run: numkeys is checked, the function is found (or compiled, for EVAL), the shebang's
- * flags are checked against the command, then the script runs with its redis.call commands
- * going through ServerServices.callFromScript (the server's dispatcher, with script rules).
+ * flags are checked against the command, then the script runs (script-run.ts) with its
+ * redis.call commands going through ServerServices.callFromScript (the server's dispatcher,
+ * with script rules).
+ *
+ * FUNCTION libraries (functions.ts) share the engine, in a Lua state of their own; FCALL runs
+ * their functions the same way.
  *
  * Imports commands/ (types), protocol/ and its own folder only.
  */
 import { createHash } from 'node:crypto';
 import type { Argv } from '../protocol/argv.js';
-import type { CommandContext, ScriptingService, ServerServices } from '../commands/spec.js';
+import type { CommandContext, FunctionLibraryView, ScriptingService, ServerServices } from '../commands/spec.js';
 import { ERR, SCRIPT_ERR, scriptCompileError, shebangUnexpectedEngine, shebangUnexpectedFlag, shebangUnknownOption } from '../commands/errors.js';
-import { CHUNK_SCRIPT, LuaEngine, RUN_ERROR_COUNTED, RUN_OK, type LuaHost } from './lua-engine.js';
+import { CHUNK_SCRIPT, LuaEngine, STATE_EVAL, STATE_FUNCTION, SUSPEND, type LuaHost } from './lua-engine.js';
+import { FunctionLibraries, type RestorePolicy } from './functions.js';
+import { HOOK_INSTRUCTIONS, ScriptRunner } from './script-run.js';
 
-/** Shebang flags (`#!lua flags=...`); a script without a shebang runs in compatibility mode. */
+/** Shebang / register_function flags; a script without a shebang runs in compatibility mode. */
 export const SCRIPT_FLAG = {
   compat: 1,
   noWrites: 2,
@@ -26,6 +32,7 @@ export const SCRIPT_FLAG = {
   allowCrossSlot: 32,
 } as const;
 
+/** Flag names in Redis's order (FUNCTION LIST reports them in it). */
 const FLAG_NAMES: Readonly<Record<string, number>> = {
   'no-writes': SCRIPT_FLAG.noWrites,
   'allow-oom': SCRIPT_FLAG.allowOom,
@@ -34,17 +41,14 @@ const FLAG_NAMES: Readonly<Record<string, number>> = {
   'allow-cross-slot-keys': SCRIPT_FLAG.allowCrossSlot,
 };
 
-/** Redis's count-hook period, in Lua VM instructions. */
-const HOOK_INSTRUCTIONS = 100_000;
-
 /**
  * Cap on the Lua heap. Redis has none (a runaway script takes the machine's memory); wasm
  * memory only grows, so a bound keeps one bad script from holding gigabytes: it fails with
  * "not enough memory" instead.
  */
 const LUA_HEAP_LIMIT = 512 * 1024 * 1024;
-/** Linear memory above this, with a small heap after a run, is given back (new instance). */
-const LUA_RECYCLE_ABOVE = 64 * 1024 * 1024;
+/** FUNCTION LOAD stops a library's code that runs longer than this (Redis's LOAD_TIMEOUT_MS). */
+const LOAD_TIMEOUT_MS = 500;
 
 /** What the server provides besides ServerServices. */
 export interface ScriptingDeps {
@@ -94,8 +98,29 @@ export class Scripting implements ScriptingService, LuaHost {
   private readonly scripts = new Map<string, CachedScript>();
   /** Bytes of cached bodies and names, for used_memory_scripts_eval. */
   private scriptBytes = 0;
+  readonly functions = new FunctionLibraries(
+    () => this.lua(),
+    () => this.engine,
+  );
+  private readonly runner: ScriptRunner;
+  /** performance.now() after which a FUNCTION LOAD's code is stopped; 0: no load runs. */
+  private loadDeadline = 0;
+  private loading = false;
 
-  constructor(private readonly deps: ScriptingDeps) {}
+  constructor(private readonly deps: ScriptingDeps) {
+    this.runner = new ScriptRunner(deps, () => this.lua());
+  }
+
+  /** A script is running: it is suspended, busy, and other clients get -BUSY. */
+  get busy(): boolean {
+    return this.runner.running;
+  }
+
+  /** The -BUSY error for the running script (EVAL's or a function's), or null. */
+  busyError(): string | null {
+    const isEval = this.runner.runningEval;
+    return isEval === null ? null : isEval ? SCRIPT_ERR.busyEval : SCRIPT_ERR.busyFunction;
+  }
 
   eval(ctx: CommandContext, argv: Argv, bySha: boolean, readOnly: boolean): void {
     const w = ctx.reply;
@@ -103,19 +128,8 @@ export class Scripting implements ScriptingService, LuaHost {
       w.error(SCRIPT_ERR.noScript);
       return;
     }
-    const numkeys = argv.int(2);
-    if (numkeys === null || typeof numkeys === 'bigint') {
-      w.error(ERR.notInteger);
-      return;
-    }
-    if (numkeys > argv.argc - 3) {
-      w.error(SCRIPT_ERR.keysGreaterThanArgs);
-      return;
-    }
-    if (numkeys < 0) {
-      w.error(SCRIPT_ERR.negativeKeys);
-      return;
-    }
+    const numkeys = this.numkeys(ctx, argv, ERR.notInteger);
+    if (numkeys < 0) return;
     let sha: string;
     let script: CachedScript | undefined;
     if (bySha) {
@@ -133,29 +147,18 @@ export class Scripting implements ScriptingService, LuaHost {
     }
     const engine = this.lua();
     if (script.generation !== engine.generation && !this.compile(ctx, script)) return;
-    const flags = script.flags;
-    const compat = (flags & SCRIPT_FLAG.compat) !== 0;
-    if (!compat && readOnly && (flags & SCRIPT_FLAG.noWrites) === 0) {
-      w.error(SCRIPT_ERR.roWithWriteFlag);
+    this.runChecked(ctx, argv, script.ref, STATE_EVAL, numkeys, sha, script.flags, true, readOnly);
+  }
+
+  fcall(ctx: CommandContext, argv: Argv, readOnly: boolean): void {
+    const f = this.functions.find(argv.str(1));
+    if (f === undefined) {
+      ctx.reply.error(SCRIPT_ERR.functionNotFound);
       return;
     }
-    const server = this.deps.server;
-    server.beginScript(ctx, {
-      readOnly: readOnly || (!compat && (flags & SCRIPT_FLAG.noWrites) !== 0),
-      allowOom: !compat && (flags & SCRIPT_FLAG.allowOom) !== 0,
-    });
-    let status: number;
-    try {
-      engine.setHookInterval(Number(server.config.get('busy-reply-threshold')) > 0 ? HOOK_INSTRUCTIONS : 0);
-      status = engine.run(script.ref, argv, 3, numkeys, 3 + numkeys, argv.argc - 3 - numkeys, sha, ctx.client.resp);
-    } finally {
-      server.endScript();
-    }
-    if (status === RUN_OK) w.raw(engine.output());
-    else if (status === RUN_ERROR_COUNTED) w.raw(Buffer.from(`-${engine.outputText().replace(/[\r\n]/g, ' ')}\r\n`, 'latin1'));
-    else w.error(engine.outputText());
-    engine.outputDone();
-    engine.recycleIfBloated(LUA_RECYCLE_ABOVE);
+    const numkeys = this.numkeys(ctx, argv, SCRIPT_ERR.badNumberOfKeys);
+    if (numkeys < 0) return;
+    this.runChecked(ctx, argv, f.ref, STATE_FUNCTION, numkeys, f.name, f.flags, false, readOnly);
   }
 
   load(ctx: CommandContext, body: Uint8Array): void {
@@ -174,12 +177,95 @@ export class Scripting implements ScriptingService, LuaHost {
     this.engine?.reset();
   }
 
-  memory(): { lua: number; scripts: number; scriptsMemory: number } {
+  kill(ctx: CommandContext, isEval: boolean): void {
+    this.runner.kill(ctx, isEval);
+  }
+
+  /** Drop a busy script without finishing it (SHUTDOWN NOSAVE, the server closing). */
+  abandon(): void {
+    this.runner.abandon();
+  }
+
+  memory(): { lua: number; scripts: number; scriptsMemory: number; functionsLua: number; functions: number; libraries: number; functionsMemory: number } {
+    const engine = this.engine;
+    const f = this.functions;
     return {
-      lua: this.engine === null ? 0 : this.engine.usedMemory(),
+      lua: engine === null ? 0 : engine.usedMemory(),
       scripts: this.scripts.size,
       scriptsMemory: this.scriptBytes,
+      functionsLua: engine === null ? 0 : engine.functionsMemory(),
+      functions: f.functionCount,
+      libraries: f.libraryCount,
+      functionsMemory: f.overhead(),
     };
+  }
+
+  // ---- FUNCTION ------------------------------------------------------------------------------
+
+  functionLoad(ctx: CommandContext, code: string, replace: boolean): void {
+    this.loading = true;
+    // Commands replayed from the AOF load with no time limit, as Redis's mustObeyClient.
+    this.loadDeadline = ctx.client.mustObey ? 0 : performance.now() + LOAD_TIMEOUT_MS;
+    let r: string | { error: string };
+    try {
+      r = this.functions.load(code, replace, HOOK_INSTRUCTIONS);
+    } finally {
+      this.loading = false;
+      this.loadDeadline = 0;
+    }
+    if (typeof r !== 'string') {
+      ctx.reply.error(`ERR ${r.error}`);
+      return;
+    }
+    ctx.dirty++;
+    ctx.reply.bulk(r);
+  }
+
+  functionDelete(name: string): boolean {
+    return this.functions.delete(name);
+  }
+
+  functionFlush(): void {
+    this.functions.flush();
+  }
+
+  functionList(): FunctionLibraryView[] {
+    const out: FunctionLibraryView[] = [];
+    for (const lib of this.functions.libraries()) {
+      const functions = [];
+      for (const f of lib.functions.values()) functions.push({ name: f.name, description: f.description, flags: flagNames(f.flags) });
+      out.push({ name: lib.name, engine: 'LUA', code: lib.code, functions });
+    }
+    return out;
+  }
+
+  functionStats(ctx: CommandContext): void {
+    const w = ctx.reply;
+    if (this.runner.runningEval === true) {
+      w.error(SCRIPT_ERR.busyEval);
+      return;
+    }
+    w.mapHeader(2);
+    w.bulk('running_script');
+    this.runner.replyRunning(ctx);
+    w.bulk('engines');
+    w.mapHeader(1);
+    w.bulk('LUA');
+    w.mapHeader(2);
+    w.bulk('libraries_count');
+    w.integer(this.functions.libraryCount);
+    w.bulk('functions_count');
+    w.integer(this.functions.functionCount);
+  }
+
+  functionLibraryCodes(): string[] {
+    const out: string[] = [];
+    for (const lib of this.functions.libraries()) out.push(lib.code);
+    return out;
+  }
+
+  functionRestore(codes: readonly string[], policy: RestorePolicy): string | null {
+    return this.functions.restore(codes, policy);
   }
 
   // ---- LuaHost ------------------------------------------------------------------------------
@@ -198,8 +284,13 @@ export class Scripting implements ScriptingService, LuaHost {
     this.deps.log(name, message);
   }
 
-  hook(): string | null {
-    return null;
+  hook(): string | null | typeof SUSPEND {
+    if (this.loading) return this.loadDeadline > 0 && performance.now() > this.loadDeadline ? 'FUNCTION LOAD timeout' : null;
+    return this.runner.hook();
+  }
+
+  registerFunction(name: string, description: string | null, flags: number, ref: number): string | null {
+    return this.functions.register(name, description, flags, ref);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -207,6 +298,50 @@ export class Scripting implements ScriptingService, LuaHost {
   private lua(): LuaEngine {
     if (this.engine === null) this.engine = new LuaEngine(this, { version: this.deps.server.version, memoryLimit: LUA_HEAP_LIMIT });
     return this.engine;
+  }
+
+  /** numkeys (argv[2]) checked as Redis does; -1 once the error is replied. */
+  private numkeys(ctx: CommandContext, argv: Argv, notNumber: string): number {
+    const n = argv.int(2);
+    if (n === null || typeof n === 'bigint') {
+      ctx.reply.error(notNumber);
+      return -1;
+    }
+    if (n > argv.argc - 3) {
+      ctx.reply.error(SCRIPT_ERR.keysGreaterThanArgs);
+      return -1;
+    }
+    if (n < 0) {
+      ctx.reply.error(SCRIPT_ERR.negativeKeys);
+      return -1;
+    }
+    return n;
+  }
+
+  /** scriptPrepareForRun's checks of the script's flags, then the run. */
+  private runChecked(ctx: CommandContext, argv: Argv, ref: number, state: number, nkeys: number, name: string, flags: number, isEval: boolean, readOnly: boolean): void {
+    const compat = (flags & SCRIPT_FLAG.compat) !== 0;
+    const noWrites = (flags & SCRIPT_FLAG.noWrites) !== 0;
+    const allowOom = (flags & SCRIPT_FLAG.allowOom) !== 0;
+    if (!compat) {
+      if (!noWrites && readOnly) {
+        ctx.reply.error(SCRIPT_ERR.roWithWriteFlag);
+        return;
+      }
+      if (!noWrites && !allowOom && this.deps.server.oomDenied()) {
+        ctx.reply.error(SCRIPT_ERR.oomFlagNotSet);
+        return;
+      }
+    }
+    this.runner.start(ctx, argv, {
+      ref,
+      state,
+      nkeys,
+      name,
+      isEval,
+      readOnly: readOnly || (!compat && noWrites),
+      allowOom: !compat && allowOom,
+    });
   }
 
   /** Add a script to the cache, compiling it; replies the error and returns undefined on failure. */
@@ -234,4 +369,11 @@ export class Scripting implements ScriptingService, LuaHost {
     script.generation = engine.generation;
     return true;
   }
+}
+
+/** Script flags as FUNCTION LIST names them, in Redis's order. */
+function flagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (const [name, bit] of Object.entries(FLAG_NAMES)) if ((flags & bit) !== 0) out.push(name);
+  return out;
 }

@@ -22,6 +22,10 @@ export class ClientPubSub implements PubSubControl {
     return this.c.channels.size + this.c.patterns.size;
   }
 
+  get subscribed(): boolean {
+    return this.c.channels.size + this.c.patterns.size + this.c.shardChannels.size > 0;
+  }
+
   private countFor(kind: SubscriptionKind): number {
     return kind === 'shard' ? this.c.shardChannels.size : this.subscriptions;
   }
@@ -35,11 +39,21 @@ export class ClientPubSub implements PubSubControl {
     w.integer(count);
   }
 
+  /**
+   * Confirmations are push messages, which CLIENT REPLY OFF/SKIP do not silence (Redis writes
+   * them with CLIENT_PUSHING set, in RESP2 too): hand them to the connection now, before the
+   * dispatcher drops the command's reply.
+   */
+  private pushed(): void {
+    if (this.c.replyMode !== 'on') this.c.transport?.flush();
+  }
+
   subscribe(kind: SubscriptionKind, names: readonly string[]): void {
     for (const n of names) {
       this.server.pubsub.subscribe(this.c, kind, n);
       this.confirm(VERB[kind][0], n, this.countFor(kind));
     }
+    this.pushed();
   }
 
   unsubscribe(kind: SubscriptionKind, names: readonly string[] | null): void {
@@ -47,12 +61,13 @@ export class ClientPubSub implements PubSubControl {
     const list = names ?? [...mine];
     if (list.length === 0) {
       this.confirm(VERB[kind][1], null, this.countFor(kind));
-      return;
+    } else {
+      for (const n of list) {
+        this.server.pubsub.unsubscribe(this.c, kind, n);
+        this.confirm(VERB[kind][1], n, this.countFor(kind));
+      }
     }
-    for (const n of list) {
-      this.server.pubsub.unsubscribe(this.c, kind, n);
-      this.confirm(VERB[kind][1], n, this.countFor(kind));
-    }
+    this.pushed();
   }
 
   publish(kind: 'channel' | 'shard', channel: string, message: string): number {

@@ -7,12 +7,13 @@
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import type { BlockRequest, ClientSession, CommandContext, ServerServices } from '../commands/spec.js';
+import type { BlockRequest, ClientSession, CommandContext, PropArg, ServerServices } from '../commands/spec.js';
 import type { Blockable } from '../blocking/blocking.js';
 import type { Watcher, WatchedKey } from '../transactions/watch.js';
 import type { ClientTransaction } from './transaction.js';
 import type { Subscriber } from '../pubsub/pubsub.js';
 import type { ClientPubSub } from './client-pubsub.js';
+import type { Propagator } from './propagate.js';
 
 /** What the server needs from the connection underneath a client. */
 export interface ClientTransport {
@@ -43,6 +44,8 @@ export class Client implements ClientSession, CommandContext, Blockable, Watcher
   noEvict = false;
   replyMode: 'on' | 'off' | 'skip' | 'skip-next' = 'on';
   closeAfterReply = false;
+  /** The AOF client: replayed commands are taken as they are (mustObeyClient). */
+  mustObey = false;
   readonly createdAt: number;
   lastInteraction: number;
   /** Full name of the last command run ('NULL' before any), for CLIENT LIST's cmd=. */
@@ -58,6 +61,10 @@ export class Client implements ClientSession, CommandContext, Blockable, Watcher
   blocked = false;
   /** Inside EXEC or a script: blocking commands must not block. */
   inExec = false;
+  /** The client scripts' redis.call commands run as (Redis's CLIENT_SCRIPT). */
+  inScript = false;
+  /** Its command is a suspended (busy) script: EXEC carries on once the script ends. */
+  scriptSuspended = false;
   /** WATCH state. */
   dirtyCas = false;
   watched: WatchedKey[] = [];
@@ -71,6 +78,12 @@ export class Client implements ClientSession, CommandContext, Blockable, Watcher
   pubsub!: ClientPubSub;
   /** Installed by the server: registers a blocked command. */
   blocker: ((c: Client, req: BlockRequest) => void) | null = null;
+  /** Installed by the server: where alsoPropagate goes. */
+  propagator: Propagator | null = null;
+  /** What the running command propagates instead of its argv (rewriteArgv), or null. */
+  propArgv: readonly PropArg[] | null = null;
+  /** The running command must not propagate its own argv (preventPropagation). */
+  propPrevented = false;
 
   constructor(
     id: number,
@@ -131,5 +144,17 @@ export class Client implements ClientSession, CommandContext, Blockable, Watcher
   select(index: number): void {
     this.dbIndex = index;
     this.db = this.ks.db(index);
+  }
+
+  rewriteArgv(args: readonly PropArg[]): void {
+    this.propArgv = args;
+  }
+
+  alsoPropagate(dbIndex: number, args: readonly PropArg[]): void {
+    if (this.propagator !== null) this.propagator.also(dbIndex, args);
+  }
+
+  preventPropagation(): void {
+    this.propPrevented = true;
   }
 }

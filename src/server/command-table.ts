@@ -29,6 +29,7 @@ export const F = {
   no_multi: 1 << 16,
   movablekeys: 1 << 17,
   allow_busy: 1 << 18,
+  no_async_loading: 1 << 19,
 } as const satisfies Record<CommandFlag, number>;
 
 /** Not a Redis flag: commands that run (not queue) inside MULTI, as processCommand's list. */

@@ -15,6 +15,7 @@ import { ERR, unknownCommand, unknownSubcommand, wrongArity } from '../commands/
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Client } from './client.js';
 import { F, TX_CONTROL, type CommandEntry, type CommandTable } from './command-table.js';
+import { Propagator } from './propagate.js';
 
 export type Gate = (c: Client, e: CommandEntry, argv: Argv) => string | null;
 
@@ -52,6 +53,8 @@ const BUILTIN_GATES = 2;
 export class Dispatcher {
   readonly gates: Gate[] = [requireAuth, subscriberContext];
   hooks: DispatchHooks | null = null;
+  /** What commands propagate to the AOF, per execution unit (see propagate.ts). */
+  readonly prop = new Propagator();
   /** Total changes since the last save, Redis's server.dirty. */
   dirty = 0;
   totalCommands = 0;
@@ -167,7 +170,9 @@ export class Dispatcher {
         return;
       }
       tx.queue.push({ entry: e, argv: argv.clone() });
-      c.reply.raw(SHARED.queued);
+      // +QUEUED is a reply like any other: CLIENT REPLY OFF drops it (SKIP cannot reach here:
+      // the CLIENT REPLY SKIP itself would have been queued).
+      if (c.replyMode === 'on') c.reply.raw(SHARED.queued);
       return;
     }
     this.call(c, e, argv);
@@ -184,13 +189,23 @@ export class Dispatcher {
     const t0 = performance.now();
     if (!this.timeFrozen) this.ks.now = this.clock !== null ? this.clock() : this.wallNow();
     c.commandName = e.fullName;
+    // A nested call (EXEC's commands, a script's) keeps its caller's change count and
+    // propagation state apart: EXEC counts none of its commands' changes a second time.
+    const outerDirty = c.dirty;
     c.dirty = 0;
+    const prop = this.prop;
+    const outerArgv = c.propArgv;
+    const outerPrevented = c.propPrevented;
+    c.propArgv = null;
+    c.propPrevented = false;
+    prop.depth++;
     if (c.noTouch && (e.flags & F.readonly) !== 0) this.ks.noTouch = true;
     try {
       run(c, argv);
     } catch (err) {
       w.error(`ERR ${err instanceof Error ? err.message : String(err)}`);
     }
+    prop.depth--;
     const usec = (performance.now() - t0) * 1000;
     this.ks.noTouch = false;
     const st = e.stats;
@@ -204,8 +219,13 @@ export class Dispatcher {
     const dirty = c.dirty;
     if (dirty > 0) {
       this.dirty += dirty;
+      if (prop.target !== null && !c.propPrevented) prop.own(c.dbIndex, c.propArgv ?? argv);
       if (this.hooks !== null) this.hooks.afterWrite(c, e, argv, dirty);
     }
+    c.propArgv = outerArgv;
+    c.propPrevented = outerPrevented;
+    c.dirty = outerDirty;
+    if (prop.depth === 0 && prop.pending) prop.flushUnit();
     if (this.hooks !== null) this.hooks.afterCommand(c);
   }
 

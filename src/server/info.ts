@@ -226,6 +226,14 @@ function memorySection(server: Server): string[] {
     `used_memory_lua_human:${bytesToHuman(lua.lua)}`,
     `used_memory_scripts_eval:${lua.scriptsMemory}`,
     `number_of_cached_scripts:${lua.scripts}`,
+    `number_of_functions:${lua.functions}`,
+    `number_of_libraries:${lua.libraries}`,
+    `used_memory_vm_functions:${lua.functionsLua}`,
+    `used_memory_vm_total:${lua.lua + lua.functionsLua}`,
+    `used_memory_vm_total_human:${bytesToHuman(lua.lua + lua.functionsLua)}`,
+    `used_memory_functions:${lua.functionsMemory}`,
+    `used_memory_scripts:${lua.scriptsMemory + lua.functionsMemory}`,
+    `used_memory_scripts_human:${bytesToHuman(lua.scriptsMemory + lua.functionsMemory)}`,
     `maxmemory:${maxmemory}`,
     `maxmemory_human:${bytesToHuman(maxmemory)}`,
     `maxmemory_policy:${server.config.get('maxmemory-policy')}`,
@@ -244,39 +252,15 @@ function memorySection(server: Server): string[] {
   ];
 }
 
-/** What Redis reports with no save points, no AOF and no save done since start-up. */
+/** The RDB state from the persistence subsystem, the AOF's from the AOF. */
 function persistenceSection(server: Server): string[] {
   return [
-    'loading:0',
-    'async_loading:0',
-    'current_cow_peak:0',
-    'current_cow_size:0',
-    'current_cow_size_age:0',
-    'current_fork_perc:0.00',
-    'current_save_keys_processed:0',
-    'current_save_keys_total:0',
-    `rdb_changes_since_last_save:${server.dirty}`,
-    'rdb_bgsave_in_progress:0',
-    `rdb_last_save_time:${Math.floor(server.startedAt / 1000)}`,
-    'rdb_last_bgsave_status:ok',
-    'rdb_last_bgsave_time_sec:-1',
-    'rdb_current_bgsave_time_sec:-1',
-    'rdb_saves:0',
-    'rdb_last_cow_size:0',
-    'rdb_last_load_keys_expired:0',
-    'rdb_last_load_keys_loaded:0',
-    'aof_enabled:0',
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
+    ...server.persistence.infoLines(),
+    ...server.aof.infoLines(),
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...server.aof.infoTailLines(),
+    ...server.persistence.loadingInfoLines(),
   ];
 }
 

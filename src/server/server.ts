@@ -27,6 +27,11 @@ import { ClientPubSub } from './client-pubsub.js';
 import { PubSub, parsePubsubLimit } from '../pubsub/pubsub.js';
 import { Scripting } from '../scripting/scripting.js';
 import { ScriptCaller } from './script-caller.js';
+import { dumpFunctionsPayload, restoreFunctionsPayload } from './function-payload.js';
+import { createPersistence } from './persistence-host.js';
+import type { Persistence } from '../persistence/persistence.js';
+import { createAof } from './aof-host.js';
+import type { Aof } from '../persistence/aof.js';
 
 export const REDIS_VERSION = '7.0.15';
 export const CINNABAR_VERSION = '0.1.0';
@@ -49,6 +54,11 @@ export interface ServerOptions {
   logger?: Logger;
   /** Called when SHUTDOWN (or a signal) decides the server stops. */
   onShutdown?: () => void;
+  /**
+   * An error Redis cannot survive (an AOF write failing under appendfsync always): the
+   * binary exits(1); by default the server shuts down.
+   */
+  onFatal?: (msg: string) => void;
   /** Absolute path of the config file loaded, for INFO's config_file ('' when none). */
   configFile?: string;
 }
@@ -76,6 +86,13 @@ export class Server implements ServerServices {
   /** Rates and peaks INFO reports, sampled by the cron. */
   readonly metrics = new ServerMetrics();
   readonly scripting: Scripting;
+  /** RDB snapshots, DUMP/RESTORE, loading at start-up (src/persistence). */
+  readonly persistence: Persistence;
+  /** The append-only file (src/persistence/aof.ts). */
+  readonly aof: Aof;
+  /** Connections whose replies wait for this turn's AOF write (see holdReply). */
+  private readonly heldReplies = new Set<ClientTransport>();
+  private readonly onFatal: ((msg: string) => void) | null;
   private readonly scriptCaller = new ScriptCaller(this);
   readonly configFile: string;
   /** Ports actually listened on, filled in by the listener. */
@@ -104,6 +121,9 @@ export class Server implements ServerServices {
     this.blocking = new BlockManager<Client>((c, fn) => this.runAs(c, fn), this.clockNow);
     this.scripting = new Scripting({ server: this, log: (level, msg) => this.log(level, msg) });
     wireSubsystems(this);
+    this.persistence = createPersistence(this);
+    this.aof = createAof(this);
+    this.onFatal = opts.onFatal ?? null;
     for (const row of ENCODING_OPTIONS) this.applyConfig(row.name, this.config.get(row.name));
     if (this.config.row('client-output-buffer-limit')) this.applyConfig('client-output-buffer-limit', this.config.get('client-output-buffer-limit'));
     this.pubsub.now = this.clockNow;
@@ -172,6 +192,18 @@ export class Server implements ServerServices {
         if (l) this.pubsub.limit = l;
         break;
       }
+      case 'appendonly':
+        // CONFIG SET appendonly: startAppendOnly / stopAppendOnly (a rewrite inside EXEC waits).
+        if (value === 'yes') return this.aof.startAppendOnly(this.dispatcher.prop.depth > 1);
+        this.aof.stopAppendOnly();
+        break;
+      case 'appendfsync':
+      case 'aof-timestamp-enabled':
+        this.aof.applyConfig();
+        break;
+      case 'aof-disable-auto-gc':
+        if (value === 'no') this.aof.deleteHistoryFiles();
+        break;
       case 'requirepass':
         // Redis: setting a password does not log out connected clients; clearing it makes the
         // default user nopass, so connections that never authenticated may run commands.
@@ -207,23 +239,84 @@ export class Server implements ServerServices {
   /** Redis's beforeSleep: the fast expiry cycle, when the last slow one ran out of time. */
   private beforeSleep(): void {
     this.beforeSleepScheduled = false;
-    if (this.shuttingDown || !this.ks.activeExpireEnabled) return;
-    this.ks.now = this.fastNow();
-    this.ks.activeExpireCycle('fast', this.config.int('hz'), this.config.int('active-expire-effort'), () => performance.now());
-    if (this.blocking.hasReady) this.blocking.serveReady();
+    // A busy script is suspended mid-run: nothing may change the keyspace under it.
+    if (!this.shuttingDown && this.ks.activeExpireEnabled && !this.scripting.busy) {
+      this.ks.now = this.fastNow();
+      this.ks.activeExpireCycle('fast', this.config.int('hz'), this.config.int('active-expire-effort'), () => performance.now());
+      if (this.blocking.hasReady) this.blocking.serveReady();
+    }
+    // flushAppendOnlyFile, then the replies it was holding (handleClientsWithPendingWrites).
+    this.aof.beforeSleep();
+    this.releaseReplies();
+  }
+
+  /**
+   * Connection.flush asks first: while this turn's commands are not written to the AOF yet,
+   * replies wait for beforeSleep (under appendfsync always, for the fsync too), so that no
+   * reply acknowledges — or shows — a write the AOF does not have.
+   */
+  holdReply(t: ClientTransport): boolean {
+    if (!this.aof.writer.hasPending || this.releasing) return false;
+    this.heldReplies.add(t);
+    return true;
+  }
+
+  private releasing = false;
+
+  private releaseReplies(): void {
+    if (this.heldReplies.size === 0) return;
+    const held = [...this.heldReplies];
+    this.heldReplies.clear();
+    this.releasing = true;
+    try {
+      for (const t of held) t.flush();
+    } finally {
+      this.releasing = false;
+    }
+  }
+
+  /** Write the AOF buffer now (a connection closing after its reply). */
+  flushAofNow(): void {
+    this.aof.beforeSleep();
+    this.releaseReplies();
+  }
+
+  /** Redis would exit(1) here. */
+  fatal(msg: string): void {
+    if (this.onFatal !== null) {
+      this.onFatal(msg);
+      return;
+    }
+    this.beginShutdown();
+  }
+
+  /**
+   * loadDataFromDisk: the AOF when appendonly is yes, else the RDB file; then the AOF is
+   * opened for appending (aofOpenIfNeededOnServerStart). Rejects when the server must not
+   * start (logged).
+   */
+  async loadDataFromDisk(): Promise<void> {
+    if (this.config.bool('appendonly')) await this.aof.loadAtStartup();
+    else await this.persistence.loadAtStartup();
+    this.aof.openOnServerStart();
   }
 
   private serverCron(): void {
     this.dispatcher.resyncClock();
     const now = this.clockNow();
-    this.ks.now = now;
+    // While a busy script is suspended its time and its keyspace stay as they are, and no
+    // snapshot starts halfway through it (Redis runs no serverCron then).
+    const busy = this.scripting.busy;
+    if (!busy) this.ks.now = now;
     this.metrics.cron(this, now);
-    if (this.ks.activeExpireEnabled) {
+    if (!busy) this.persistence.cron(now);
+    this.aof.cron();
+    if (this.ks.activeExpireEnabled && !busy) {
       this.ks.activeExpireCycle('slow', this.config.int('hz'), this.config.int('active-expire-effort'), () => performance.now());
     }
     // Keys that expired here may have blocked readers to answer (XREADGROUP: the stream is
     // gone); Redis handles ready keys before sleeping, not only after commands.
-    if (this.blocking.hasReady) this.blocking.serveReady();
+    if (this.blocking.hasReady && !busy) this.blocking.serveReady();
     const timeout = this.config.int('timeout');
     if (timeout > 0) {
       for (const c of this.clientMap.values()) {
@@ -241,6 +334,7 @@ export class Server implements ServerServices {
     c.transport = transport;
     c.reply.onError = (msg) => this.dispatcher.countError(msg);
     c.blocker = (cl, req) => this.blocking.block(cl, req);
+    c.propagator = this.dispatcher.prop;
     c.tx = new ClientTransaction(c, this);
     c.pubsub = new ClientPubSub(c, this);
     this.clientMap.set(id, c);
@@ -263,8 +357,24 @@ export class Server implements ServerServices {
   runAs(c: Client, fn: () => boolean): boolean {
     this.ks.now = this.clockNow();
     c.dirty = 0;
-    const r = fn();
-    if (c.dirty > 0) this.dispatcher.dirty += c.dirty;
+    // One execution unit: a served BLPOP propagates as the LPOP its helper rewrote it to.
+    const prop = this.dispatcher.prop;
+    c.propArgv = null;
+    c.propPrevented = false;
+    prop.depth++;
+    let r: boolean;
+    try {
+      r = fn();
+    } finally {
+      prop.depth--;
+    }
+    if (c.dirty > 0) {
+      this.dispatcher.dirty += c.dirty;
+      if (c.propArgv !== null && !c.propPrevented) prop.own(c.dbIndex, c.propArgv);
+    }
+    c.propArgv = null;
+    c.propPrevented = false;
+    if (prop.depth === 0 && prop.pending) prop.flushUnit();
     return r;
   }
 
@@ -278,6 +388,35 @@ export class Server implements ServerServices {
 
   endScript(): void {
     this.scriptCaller.end();
+  }
+
+  suspendScript(caller: CommandContext, busyError: string): void {
+    this.scriptCaller.suspend(caller, busyError);
+  }
+
+  resumeScript(): void {
+    this.scriptCaller.resume();
+  }
+
+  scriptFinished(caller: CommandContext): void {
+    this.scriptCaller.finished(caller);
+  }
+
+  scriptWroteData(): boolean {
+    return this.scriptCaller.wroteData;
+  }
+
+  /** maxmemory is not enforced yet: nothing is refused for memory (the checks are wired). */
+  oomDenied(): boolean {
+    return false;
+  }
+
+  dumpFunctions(): Buffer {
+    return dumpFunctionsPayload(this.scripting.functionLibraryCodes(), this.config.bool('rdbcompression'));
+  }
+
+  restoreFunctions(payload: Uint8Array, policy: 'flush' | 'append' | 'replace'): string | null {
+    return restoreFunctionsPayload(payload, (codes) => this.scripting.functionRestore(codes, policy));
   }
 
   nextClientId(): number {
@@ -314,9 +453,11 @@ export class Server implements ServerServices {
     // Nothing can be in progress: with no replicas to wait for, a shutdown completes at once.
     if (opts.abort) return ERR.noShutdownInProgress;
     this.log('warning', 'User requested shutdown...');
-    // No save points and no AOF, as Redis 7.0 configured that way: only SAVE asks for a
-    // snapshot, and persistence is not built yet, so there is nothing to write.
-    if (opts.save) this.log('warning', 'SAVE requested, but persistence is not available: nothing saved.');
+    // prepareForShutdown: stop a background save, then the final snapshot when save points
+    // are set (unless NOSAVE) or SAVE asks; a failed save keeps the server up unless FORCE.
+    // The AOF first, as prepareForShutdown: stop a rewrite, write and fsync.
+    if (!this.aof.shutdown(opts.force)) return ERR.shutdownFailed;
+    if (!this.persistence.shutdownSave(opts.nosave, opts.save, opts.force)) return ERR.shutdownFailed;
     this.beginShutdown();
     return null;
   }
@@ -325,6 +466,7 @@ export class Server implements ServerServices {
   beginShutdown(): void {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    this.scripting.abandon();
     this.log('warning', 'Redis is now ready to exit, bye bye...');
     this.stop();
     const cb = this.onShutdown;
@@ -336,6 +478,8 @@ export class Server implements ServerServices {
     if (this.cron !== null) clearInterval(this.cron);
     this.cron = null;
     for (const c of [...this.clientMap.values()]) c.transport?.close();
+    // Whatever path led here (SHUTDOWN, a signal, an embedder's close()): the AOF is complete.
+    this.aof.stop();
   }
 }
 

@@ -11,10 +11,11 @@ import { NOTIFY } from '../keyspace/notify.js';
 export function wireSubsystems(server: Server): void {
   const blocking = server.blocking;
   const watches = server.watches;
+  const prop = server.dispatcher.prop;
   server.ks.hooks = {
     modified(db, key) {
       blocking.signal(db.id, key);
-      watches.touch(db.id, key);
+      watches.touch(db, key);
     },
     ready(db, key) {
       blocking.signal(db.id, key);
@@ -26,6 +27,9 @@ export function wireSubsystems(server: Server): void {
       if (flags & NOTIFY.KEYEVENT) server.pubsub.publish('channel', `__keyevent@${dbid}__:${event}`, key);
       void type;
     },
+    expired(db, key) {
+      prop.expired(db.id, key);
+    },
     flushing(db, replacedWith) {
       watches.touchDb(db, replacedWith);
       // Readers blocked on keys of an emptied or swapped database re-check them (XREADGROUP
@@ -36,7 +40,8 @@ export function wireSubsystems(server: Server): void {
   server.dispatcher.hooks = {
     afterWrite() {},
     afterCommand(c) {
-      if (blocking.hasReady && !c.inExec) blocking.serveReady();
+      // Not while a busy script is suspended: its keys must not change under it.
+      if (blocking.hasReady && !c.inExec && !server.scripting.busy) blocking.serveReady();
     },
   };
 }

@@ -2,15 +2,15 @@
  * A client's MULTI/EXEC state (TransactionControl). Commands are queued by the dispatcher
  * once the gates pass; EXEC runs them back to back through Dispatcher.call with the client
  * marked inExec, so blocking commands answer at once and blocked clients are served only after
- * the whole transaction (the dispatcher's after-command hook for EXEC).
+ * the whole transaction (the dispatcher's after-command hook for EXEC), and with the command
+ * time frozen at EXEC's.
  */
 import type { Argv } from '../protocol/argv.js';
 import type { TransactionControl } from '../commands/spec.js';
 import type { CommandEntry } from './command-table.js';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
-
-export const EXECABORT = 'EXECABORT Transaction discarded because of previous errors.';
+import { ERR } from '../commands/errors.js';
 
 export interface QueuedCommand {
   readonly entry: CommandEntry;
@@ -21,6 +21,8 @@ export class ClientTransaction implements TransactionControl {
   queue: QueuedCommand[] | null = null;
   /** A command was rejected while queueing: EXEC answers EXECABORT. */
   aborted = false;
+  /** EXEC's commands left to run after a busy script it runs has ended. */
+  private rest: { readonly queue: QueuedCommand[]; readonly next: number } | null = null;
 
   constructor(
     private readonly c: Client,
@@ -32,7 +34,7 @@ export class ClientTransaction implements TransactionControl {
   }
 
   begin(): string | null {
-    if (this.queue !== null) return 'ERR MULTI calls can not be nested';
+    if (this.queue !== null) return ERR.multiNested;
     this.queue = [];
     this.aborted = false;
     return null;
@@ -45,14 +47,14 @@ export class ClientTransaction implements TransactionControl {
   }
 
   discard(): string | null {
-    if (this.queue === null) return 'ERR DISCARD without MULTI';
+    if (this.queue === null) return ERR.discardWithoutMulti;
     this.clear();
     this.unwatch();
     return null;
   }
 
   watch(keys: readonly string[]): string | null {
-    if (this.queue !== null) return 'ERR WATCH inside MULTI is not allowed';
+    if (this.queue !== null) return ERR.watchInsideMulti;
     for (const k of keys) this.server.watches.watch(this.c, this.c.db, k, this.server.ks.now);
     return null;
   }
@@ -66,13 +68,13 @@ export class ClientTransaction implements TransactionControl {
     const w = c.reply;
     const q = this.queue;
     if (q === null) {
-      w.error('ERR EXEC without MULTI');
+      w.error(ERR.execWithoutMulti);
       return;
     }
     if (this.aborted) {
       this.clear();
       this.unwatch();
-      w.error(EXECABORT);
+      w.error(ERR.execAbort);
       return;
     }
     const ks = this.server.ks;
@@ -84,13 +86,40 @@ export class ClientTransaction implements TransactionControl {
     }
     this.clear();
     this.unwatch();
+    w.arrayHeader(q.length);
+    this.runQueued(q, 0);
+  }
+
+  /** A busy script suspended inside EXEC has ended: run the rest of the transaction. */
+  resumeExec(): void {
+    const rest = this.rest;
+    if (rest === null) return;
+    this.rest = null;
+    this.runQueued(rest.queue, rest.next);
+  }
+
+  /** Run queued commands from `from` on; a busy script suspends the rest (see resumeExec). */
+  private runQueued(q: QueuedCommand[], from: number): void {
+    const c = this.c;
     const name = c.commandName;
+    const d = this.server.dispatcher;
+    // The queued commands run at EXEC's time, as in Redis: a key that expires while the
+    // transaction runs (DEBUG SLEEP, a slow command) stays there until EXEC is over.
+    const frozen = d.timeFrozen;
+    d.timeFrozen = true;
     c.inExec = true;
     try {
-      w.arrayHeader(q.length);
-      for (const cmd of q) this.server.dispatcher.call(c, cmd.entry, cmd.argv);
+      for (let i = from; i < q.length; i++) {
+        const cmd = q[i] as QueuedCommand;
+        d.call(c, cmd.entry, cmd.argv);
+        if (c.scriptSuspended) {
+          this.rest = { queue: q, next: i + 1 };
+          return;
+        }
+      }
     } finally {
       c.inExec = false;
+      d.timeFrozen = frozen;
       c.commandName = name;
     }
   }

@@ -69,6 +69,23 @@ export class RedisSet implements RedisObject {
     return new RedisSet(lru, null);
   }
 
+  /**
+   * A set from an intset's element bytes (`width` bytes each, ascending; RDB loading), made a
+   * hashtable when it holds more than set-max-intset-entries, as Redis converts on load.
+   */
+  static fromIntset(data: string, width: number, lru: number, limits: SetLimits): RedisSet {
+    const s = new RedisSet(lru, null);
+    s.is = data;
+    s.iw = width;
+    if (s.size > limits.setMaxIntsetEntries) s.toHashtable();
+    return s;
+  }
+
+  /** The element bytes and width while the encoding is 'intset', else null (RDB saving). */
+  intsetParts(): { data: string; width: number } | null {
+    return this.is === null ? null : { data: this.is, width: this.iw };
+  }
+
   encoding(): string {
     return this.is !== null ? 'intset' : 'hashtable';
   }

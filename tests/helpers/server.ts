@@ -19,9 +19,12 @@ export interface TestServer extends RunningServer {
   client(): Promise<RespClient>;
 }
 
-/** Start an embedded server on a free port. Call close() in an after() hook. */
+/**
+ * Start an embedded server on a free port. Call close() in an after() hook. Save points are
+ * off (`save ""`) unless the test passes its own, so no test writes dump.rdb behind its back.
+ */
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
-  const srv = await startServer({ port: 0, ...opts });
+  const srv = await startServer({ port: 0, save: '', ...opts });
   const clients: RespClient[] = [];
   return {
     host: srv.host,

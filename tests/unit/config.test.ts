@@ -244,8 +244,7 @@ describe('CONFIG', () => {
 
   test('CONFIG SET of an inert directive is refused naming it', async () => {
     const cases: [string, string][] = [
-      ['appendonly', 'yes'],
-      ['save', '3600 1'],
+      ['tls-replication', 'yes'],
       ['maxmemory', '1mb'],
       ['tls-port', '6380'],
       ['min-replicas-to-write', '1'],
@@ -258,7 +257,7 @@ describe('CONFIG', () => {
       assert.equal(await getOne(r, k), before);
     }
     // The value that asks for nothing is accepted, and so are changes to the pubsub class.
-    assert.deepEqual(await r.call('CONFIG', 'SET', 'appendonly', 'no', 'save', '', 'maxmemory', '0', 'tls-port', '0'), OK);
+    assert.deepEqual(await r.call('CONFIG', 'SET', 'tls-replication', 'no', 'save', '', 'maxmemory', '0', 'tls-port', '0'), OK);
     assert.deepEqual(await r.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 64mb 16mb 30'), OK);
     assert.equal(await getOne(r, 'client-output-buffer-limit'), 'normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 30');
     assert.deepEqual(await r.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 32mb 8mb 60'), OK);
@@ -324,7 +323,6 @@ describe('CONFIG', () => {
     assert.deepEqual(inertDirectives().sort(), [
       'aclfile',
       'aof_rewrite_cpulist',
-      'appendonly',
       'bgsave_cpulist',
       'bio_cpulist',
       'client-output-buffer-limit',
@@ -336,10 +334,7 @@ describe('CONFIG', () => {
       'min-replicas-to-write',
       'oom-score-adj',
       'replicaof',
-      'save',
       'server_cpulist',
-      'shutdown-on-sigint',
-      'shutdown-on-sigterm',
       'socket-mark-id',
       'supervised',
       'syslog-enabled',
@@ -400,9 +395,9 @@ describe('CONFIG conformance with redis-server 7.0.15', { skip: !haveRedisServer
     }
   });
 
-  test("Cinnabar's built-in save default is '' (no persistence yet), Redis's is a schedule", () => {
+  test("the built-in save default is Redis 7.0's schedule", () => {
     const cfg = new Config();
-    assert.equal(cfg.get('save'), '');
+    assert.equal(cfg.get('save'), '3600 1 300 100 60 10000');
     assert.equal(cfg.get('bind'), '* -::*');
   });
 

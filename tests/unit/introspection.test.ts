@@ -5,6 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   assertError,
   haveRedisServer,
@@ -470,7 +473,8 @@ describe('SHUTDOWN', () => {
 
   for (const args of [['NOSAVE'], [], ['SAVE', 'NOW', 'FORCE']]) {
     test(`SHUTDOWN${args.map((a) => ` ${a}`).join('')} closes every connection and stops listening`, async () => {
-      const s = await startTestServer();
+      // SHUTDOWN SAVE writes dump.rdb: into a directory of its own, not the working directory.
+      const s = await startTestServer({ dir: mkdtempSync(path.join(tmpdir(), 'shutdown-')) });
       const c = await s.client();
       const other = await s.client();
       await other.call('PING');

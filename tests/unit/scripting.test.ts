@@ -5,7 +5,14 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, startOracle, haveRedisServer, assertError, OK, ReplyError, type Reply, type RespClient, type TestServer } from '../helpers/server.js';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { startTestServer, startOracle, haveRedisServer, assertError, OK, ReplyError, RespClient, type Reply, type TestServer } from '../helpers/server.js';
+import { luaWasmPath } from '../../src/scripting/lua-module.js';
 
 let srv: TestServer;
 let r: RespClient;
@@ -198,6 +205,22 @@ describe('Redis replies to Lua', () => {
 describe('Scripts and the command table', () => {
   test("EVAL - Scripts can't run blpop command", async () => {
     assertError(await r.call('EVAL', "return redis.pcall('blpop','x',0)", 0), '*not allowed*');
+  });
+
+  test("EVAL - Scripts can't run XREAD and XREADGROUP with BLOCK option", async () => {
+    await r.call('DEL', 's');
+    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    assert.equal(errText(await r.call('EVAL', "return redis.pcall('xread','BLOCK',0,'STREAMS','s','$')", 0)), 'ERR xread command is not allowed with BLOCK option from scripts');
+    assert.equal(
+      errText(await r.call('EVAL', "return redis.pcall('XREADGROUP','GROUP','g','c','BLOCK',0,'STREAMS','s','>')", 0)),
+      'ERR XREADGROUP command is not allowed with BLOCK option from scripts',
+    );
+  });
+
+  test('EVAL - Blocking commands allowed in scripts answer at once (BLMPOP, BZMPOP)', async () => {
+    await r.call('DEL', 'l', 'z');
+    assert.equal(await r.call('EVAL', "return redis.call('blmpop', 0, 1, 'l', 'LEFT')", 0), null);
+    assert.equal(await r.call('EVAL', "return redis.call('bzmpop', 0, 1, 'z', 'MIN')", 0), null);
   });
 
   test('EVAL - Scripts can run non-deterministic commands', async () => {
@@ -465,6 +488,240 @@ describe('SCRIPT', () => {
     const ev = info[0] as Reply[];
     assert.deepEqual(ev.slice(0, 6), ['eval', -3, [{ status: 'noscript' }, { status: 'stale' }, { status: 'skip_monitor' }, { status: 'no_mandatory_keys' }, { status: 'movablekeys' }], 0, 0, 0]);
     assert.deepEqual(await r.call('COMMAND', 'GETKEYS', 'EVAL', 'return 1', 2, 'k1', 'k2', 'a'), ['k1', 'k2']);
+  });
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
+
+/** Poll until `c` gets -BUSY for PING (a script is busy); bounded. */
+async function waitBusy(c: RespClient): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const rep = await c.call('PING');
+    if (rep instanceof ReplyError && rep.message.startsWith('BUSY')) return;
+    await sleep(10);
+  }
+  assert.fail('the script never became busy');
+}
+
+/** Poll until PING is answered again. */
+async function waitPong(c: RespClient): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (!(await c.call('PING') instanceof ReplyError)) return;
+    await sleep(10);
+  }
+  assert.fail('the script never ended');
+}
+
+/** A Lua snippet that loops (calling redis) until `ms` milliseconds have passed. */
+function loopFor(ms: number): string {
+  return `local t0 = redis.call('time') local start = t0[1] * 1000000 + t0[2]
+while true do local t = redis.call('time') if t[1] * 1000000 + t[2] - start > ${ms * 1000} then break end end`;
+}
+
+const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+
+describe('Busy scripts (busy-reply-threshold, SCRIPT KILL)', () => {
+  before(async () => {
+    await r.call('CONFIG', 'SET', 'lua-time-limit', 10);
+  });
+  after(async () => {
+    await r.call('CONFIG', 'SET', 'busy-reply-threshold', 5000);
+  });
+
+  test('Timedout read-only scripts can be killed by SCRIPT KILL', async () => {
+    const rd = await srv.client();
+    const body = 'while true do end';
+    const pending = rd.call('EVAL', body, 0);
+    await waitBusy(r);
+    assert.equal(errText(await r.call('PING')), BUSY_EVAL);
+    assert.deepEqual(await r.call('SCRIPT', 'KILL'), OK);
+    const sha = createHash('sha1').update(body).digest('hex');
+    assert.equal(errText(await pending), `ERR Script killed by user with SCRIPT KILL... script: ${sha}, on @user_script:1.`);
+    assert.deepEqual(await r.call('PING'), { status: 'PONG' });
+    assert.equal(errText(await r.call('SCRIPT', 'KILL')), 'NOTBUSY No scripts in execution right now.');
+  });
+
+  test('Timedout read-only scripts can be killed by SCRIPT KILL even when use pcall', async () => {
+    const rd = await srv.client();
+    const pending = rd.call('EVAL', "local f = function() while 1 do redis.call('ping') end end while 1 do pcall(f) end", 0);
+    await waitBusy(r);
+    assert.deepEqual(await r.call('SCRIPT', 'KILL'), OK);
+    await waitPong(r);
+    assertError(await pending, '*killed by user*');
+  });
+
+  test('Timedout scripts inside a sort comparator or a gsub callback can be killed', async () => {
+    const rd = await srv.client();
+    for (const body of ['table.sort({3, 2, 1}, function(a, b) while true do end end)', "string.gsub('abc', '%w', function(c) while true do end end)"]) {
+      const pending = rd.call('EVAL', body, 0);
+      await waitBusy(r);
+      assert.deepEqual(await r.call('SCRIPT', 'KILL'), OK);
+      assertError(await pending, 'ERR Script killed by user with SCRIPT KILL...*');
+      await waitPong(r);
+    }
+  });
+
+  test('Timedout scripts deep in nested pcalls can be killed', async () => {
+    const rd = await srv.client();
+    const pending = rd.call('EVAL', 'local function f(n)\n if n == 0 then while true do end end\n pcall(f, n - 1)\n return n\nend\nreturn f(150)', 0);
+    await waitBusy(r);
+    assert.deepEqual(await r.call('SCRIPT', 'KILL'), OK);
+    // Each pcall catches the kill, and the line hook raises it again on its caller's next line.
+    assertError(await pending, 'ERR Script killed by user with SCRIPT KILL... script: *, on @user_script:4.');
+    await waitPong(r);
+  });
+
+  test('Timedout script does not cause a false dead client', async () => {
+    const rd = await srv.client();
+    // Pipelined on one connection: the busy EVAL, then a PING that must wait for it.
+    const replies = rd.pipeline([['EVAL', "while 1 do redis.call('ping') end", '0'], ['PING']]);
+    await waitBusy(r);
+    assert.deepEqual(await r.call('SCRIPT', 'KILL'), OK);
+    await waitPong(r);
+    const [killed, pong] = await replies;
+    assertError(killed as Reply, '*killed by user*');
+    assert.deepEqual(pong, { status: 'PONG' });
+  });
+
+  test('Timedout script (a function) does not cause a false dead client', async () => {
+    const rd = await srv.client();
+    const replies = rd.pipeline([
+      ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=test\nredis.register_function('test', function() while 1 do redis.call('ping') end end)"],
+      ['FCALL', 'test', '0'],
+      ['PING'],
+    ]);
+    await waitBusy(r);
+    assert.deepEqual(await r.call('FUNCTION', 'KILL'), OK);
+    await waitPong(r);
+    const [name, killed, pong] = await replies;
+    assert.equal(name, 'test');
+    assertError(killed as Reply, '*killed by user*');
+    assert.deepEqual(pong, { status: 'PONG' });
+    await r.call('FUNCTION', 'FLUSH');
+  });
+
+  test('Timedout script link is still usable after Lua returns', async () => {
+    assert.equal(await r.call('EVAL', "for i=1,100000 do redis.call('ping') end return 'ok'", 0), 'ok');
+    assert.deepEqual(await r.call('PING'), { status: 'PONG' });
+  });
+
+  test('Timedout scripts and unblocked command', async () => {
+    await r.call('DEL', 'x');
+    const rd = await srv.client();
+    const rd2 = await srv.client();
+    const r3 = await srv.client();
+    const popped = rd2.call('BLPOP', 'x', 0);
+    await sleep(20);
+    const script = rd.call('EVAL', `redis.call('lpush', KEYS[1], 'y') ${loopFor(1000)} redis.call('lpush', KEYS[1], 'z') return 'done'`, 1, 'x');
+    await waitBusy(r);
+    // Allowed while busy, and must not serve the blocked client halfway through the script.
+    assert.ok((await r3.call('HELLO', 2, 'SETNAME', 'abortscript')) instanceof Array);
+    assert.equal(await script, 'done');
+    assert.deepEqual(await popped, ['x', 'z']);
+    assert.deepEqual(await r.call('LRANGE', 'x', 0, -1), ['y']);
+  });
+
+  test('Only allow_busy commands run during a busy script; MULTI stays usable', async () => {
+    const rd = await srv.client();
+    const c = await srv.client();
+    const script = rd.call('EVAL', 'while true do end', 0);
+    await waitBusy(r);
+    assert.equal(errText(await c.call('GET', 'x')), BUSY_EVAL);
+    assert.equal(errText(await c.call('SHUTDOWN')), BUSY_EVAL);
+    assert.deepEqual(await c.call('MULTI'), OK);
+    assert.equal(errText(await c.call('SET', 'x', '1')), BUSY_EVAL);
+    assert.equal(errText(await c.call('EXEC')), BUSY_EVAL);
+    assert.deepEqual(await c.call('DISCARD'), OK);
+    assert.deepEqual(await c.call('SCRIPT', 'KILL'), OK);
+    assertError(await script, '*killed by user*');
+    assert.deepEqual(await c.call('PING'), { status: 'PONG' });
+  });
+
+  test('A busy script inside MULTI/EXEC: the rest of the transaction runs after it', async () => {
+    const rd = await srv.client();
+    await rd.call('MULTI');
+    await rd.call('SET', 'tx1', 'a');
+    await rd.call('EVAL', 'while true do end', 0);
+    await rd.call('SET', 'tx2', 'b');
+    const exec = rd.call('EXEC');
+    await waitBusy(r);
+    assert.deepEqual(await r.call('SCRIPT', 'KILL'), OK);
+    const replies = (await exec) as Reply[];
+    assert.equal(replies.length, 3);
+    assert.deepEqual(replies[0], OK);
+    assertError(replies[1] as Reply, '*killed by user*');
+    assert.deepEqual(replies[2], OK);
+    assert.deepEqual(await r.call('MGET', 'tx1', 'tx2'), ['a', 'b']);
+  });
+
+  test('The busy script keeps its start time for expiry', async () => {
+    await r.call('SET', 'soon', 'v', 'PX', 150);
+    const v = await r.call('EVAL', `${loopFor(300)} return redis.call('get', 'soon')`, 0);
+    assert.equal(v, 'v');
+    assert.equal(await r.call('GET', 'soon'), null);
+  });
+});
+
+/** A free TCP port on loopback. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+describe('Busy scripts that wrote, and SHUTDOWN NOSAVE (a server process)', () => {
+  test("Timedout scripts that modified data can't be killed by SCRIPT KILL; SHUTDOWN NOSAVE can kill a timedout script anyway", async () => {
+    // The server binary's entry point from the same compiled tree as this test (what
+    // bin/cinnabar runs), as a child process that SHUTDOWN NOSAVE can end.
+    const main = path.resolve(import.meta.dirname, '../../src/main.js');
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'cinnabar-busy-'));
+    const logfile = path.join(dir, 'server.log');
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(main)}); const code = await main(process.argv.slice(1)); if (code >= 0) process.exit(code);`, '--', '--port', String(port), '--save', '', '--dir', dir, '--lua-time-limit', '10', '--logfile', logfile, '--loglevel', 'notice'],
+      // The server changes directory to --dir: tell it where the engine is.
+      { stdio: 'ignore', env: { ...process.env, CINNABAR_LUA_WASM: luaWasmPath() } },
+    );
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    try {
+      let c: RespClient | null = null;
+      for (let i = 0; i < 200 && c === null; i++) {
+        c = await RespClient.connect(port).catch(() => null);
+        if (c === null) await sleep(25);
+      }
+      assert.ok(c !== null, 'the server did not start');
+      // redis.log follows loglevel: the verbose line is left out.
+      await c.call('EVAL', "redis.log(redis.LOG_VERBOSE, 'quiet line') redis.log(redis.LOG_WARNING, 'loud', 'line') return 1", 0);
+      const rd = await RespClient.connect(port);
+      void rd.call('EVAL', "redis.call('set', KEYS[1], 'y'); while true do end", 1, 'x');
+      await waitBusy(c);
+      assert.equal(
+        errText(await c.call('SCRIPT', 'KILL')),
+        'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+      );
+      assert.equal(errText(await c.call('PING')), BUSY_EVAL);
+      assert.equal(errText(await c.call('SHUTDOWN')), BUSY_EVAL);
+      // SHUTDOWN NOSAVE answers nothing: the server exits.
+      const reply = await c.call('SHUTDOWN', 'NOSAVE');
+      assertError(reply, 'connection closed');
+      assert.equal(await exited, 0);
+      const log = readFileSync(logfile, 'latin1');
+      assert.match(log, /# loud line\n/);
+      assert.doesNotMatch(log, /quiet line/);
+      assert.match(log, /# Slow script detected: still in execution after \d+ milliseconds\. You can try killing the script using the SCRIPT KILL command\. Script name is: [0-9a-f]{40}\.\n/);
+      assert.equal(await RespClient.connect(port).then(() => 'connected', () => 'refused'), 'refused');
+      rd.close();
+      c.close();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });
 
