@@ -106,9 +106,8 @@ int cinn_vm_can_suspend(lua_State *L) {
   if (n > CINN_MAX_THREADS) return 0;
   /* The hook must fire in the innermost thread: the script's, or the coroutine resumed last. */
   if (L != (n > 0 ? cinn_vm_threads[n - 1] : script_L)) return 0;
-  int depth = script_L->nCcalls - script_nccalls;
-  for (int i = 0; i < n; i++) depth += cinn_vm_threads[i]->nCcalls;
-  if (depth > MAX_SUSPEND_DEPTH) return 0;
+  /* A resumed coroutine takes its resumer's count (lua_xmove): L's is the whole depth. */
+  if (L->nCcalls - script_nccalls > MAX_SUSPEND_DEPTH) return 0;
   if (!frames_can_suspend(script_L, script_L->base_ci + script_ci)) return 0;
   for (int i = 0; i < n; i++)
     if (!frames_can_suspend(cinn_vm_threads[i], cinn_vm_threads[i]->base_ci)) return 0;

@@ -22,6 +22,14 @@ import { LuaEngine, RUN_ERROR_COUNTED, RUN_OK, RUN_SUSPENDED, SUSPEND } from './
 export const HOOK_INSTRUCTIONS = 100_000;
 /** A busy script lets the event loop turn at least this often (ms). */
 const TURN_MS = 5;
+/**
+ * A busy script that has not let the event loop turn for this many busy-reply-thresholds
+ * (at least STUCK_MIN_MS) is stuck where it cannot be suspended (an endless loop inside a
+ * metamethod, a generic-for iterator or an error handler): SCRIPT KILL could never reach it,
+ * so it is killed as if by SCRIPT KILL, provided it has not written.
+ */
+const STUCK_THRESHOLDS = 10;
+const STUCK_MIN_MS = 1000;
 /** Linear memory above this, with a small heap after a run, is given back (new instance). */
 const LUA_RECYCLE_ABOVE = 64 * 1024 * 1024;
 const KILLED = 'Script killed by user with SCRIPT KILL...';
@@ -130,9 +138,10 @@ export class ScriptRunner {
       return KILLED;
     }
     const now = performance.now();
+    const threshold = Number(this.deps.server.config.get('busy-reply-threshold'));
     if (!run.timedOut) {
       const elapsed = now - run.start;
-      if (elapsed < Number(this.deps.server.config.get('busy-reply-threshold'))) return null;
+      if (elapsed < threshold) return null;
       run.timedOut = true;
       this.deps.log(
         'warning',
@@ -140,7 +149,14 @@ export class ScriptRunner {
       );
       return SUSPEND;
     }
-    return now - run.lastTurn >= TURN_MS ? SUSPEND : null;
+    const sinceTurn = now - run.lastTurn;
+    if (sinceTurn >= Math.max(STUCK_MIN_MS, STUCK_THRESHOLDS * threshold) && !this.deps.server.scriptWroteData()) {
+      run.killed = true;
+      run.killLogged = true;
+      this.deps.log('warning', `Lua script killed: it could not give the server a turn for ${Math.floor(sinceTurn)} milliseconds. Script name is: ${run.name}.`);
+      return KILLED;
+    }
+    return sinceTurn >= TURN_MS ? SUSPEND : null;
   }
 
   /** SCRIPT KILL (isEval) or FUNCTION KILL, as Redis's scriptKill answers. */

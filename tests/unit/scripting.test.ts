@@ -571,6 +571,22 @@ describe('Busy scripts (busy-reply-threshold, SCRIPT KILL)', () => {
     await waitPong(r);
   });
 
+  test('Timedout scripts inside coroutines can be killed', async () => {
+    const rd = await srv.client();
+    const pending = rd.call('EVAL', 'local function f(n) if n == 0 then while true do end end return coroutine.resume(coroutine.create(f), n - 1) end\nf(50)\nwhile true do end', 0);
+    await waitBusy(r);
+    assert.deepEqual(await r.call('SCRIPT', 'KILL'), OK);
+    assertError(await pending, 'ERR Script killed by user with SCRIPT KILL...*');
+    await waitPong(r);
+  });
+
+  test('A busy script stuck where it cannot be suspended (a metamethod) is killed, since it has not written', async () => {
+    // No other client can get an answer meanwhile: SCRIPT KILL could never arrive.
+    const reply = await r.call('EVAL', "return setmetatable({}, {__index = function() while true do end end}).x", 0);
+    assertError(reply, 'ERR Script killed by user with SCRIPT KILL...*');
+    assert.deepEqual(await r.call('PING'), { status: 'PONG' });
+  });
+
   test('Timedout script does not cause a false dead client', async () => {
     const rd = await srv.client();
     // Pipelined on one connection: the busy EVAL, then a PING that must wait for it.
