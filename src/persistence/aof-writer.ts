@@ -64,6 +64,8 @@ export class AofWriter {
   /** Seconds of the last fsync (everysec paces on it). */
   lastFsync = 0;
   fsyncInFlight = false;
+  /** Descriptors to close once their background fsync completes. */
+  private readonly closeAfterFsync = new Set<number>();
   /** INFO aof_delayed_fsync: writes Redis had to make without waiting for a slow fsync (never here). */
   readonly delayedFsync = 0;
   lastWriteOk = true;
@@ -207,6 +209,12 @@ export class AofWriter {
     this.fsyncInFlight = true;
     this.fsyncOffset = this.currentSize;
     fdatasync(fd, (err) => {
+      // A file switched away from (or closed) meanwhile is closed now, its fsync done.
+      if (this.closeAfterFsync.delete(fd)) {
+        closeQuiet(fd);
+        return;
+      }
+      if (fd !== this.fd) return;
       this.fsyncInFlight = false;
       const before = this.bioFsyncError;
       if (err) {
@@ -244,7 +252,7 @@ export class AofWriter {
       } catch {
         // logged by the next write, if the disk is really failing
       }
-      closeSync(old);
+      this.release(old);
       this.fsyncOffset = this.currentSize;
       this.lastFsync = this.seconds();
     }
@@ -254,15 +262,19 @@ export class AofWriter {
   }
 
   close(): void {
-    if (this.fd >= 0) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        // nothing to do
-      }
-    }
+    if (this.fd >= 0) this.release(this.fd);
     this.fd = -1;
     this.selectedDb = -1;
+  }
+
+  /** Close a descriptor, or leave that to the background fsync still using it. */
+  private release(fd: number): void {
+    if (this.fsyncInFlight) {
+      this.closeAfterFsync.add(fd);
+      this.fsyncInFlight = false;
+    } else {
+      closeQuiet(fd);
+    }
   }
 
   /** Drop what was not written (the AOF was turned off, or its first rewrite failed). */
@@ -287,4 +299,12 @@ export function errnoText(err: unknown): string {
   };
   if (e.code !== undefined && map[e.code] !== undefined) return map[e.code] as string;
   return e.message ?? String(err);
+}
+
+function closeQuiet(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // nothing to do
+  }
 }

@@ -169,13 +169,12 @@ export class Aof implements AofService {
   }
 
   /**
-   * loadDataFromDisk with appendonly yes: the manifest, then its files, in slices (the server
-   * answers -LOADING meanwhile). Throws AofLoadError when the server must not start.
+   * loadDataFromDisk with appendonly yes: the files of the manifest (loaded first, whatever
+   * `appendonly` says, as Redis does), in slices: the server answers -LOADING meanwhile.
+   * Throws AofLoadError when the server must not start.
    */
   async loadAtStartup(): Promise<void> {
-    this.state = this.config.bool('appendonly') ? 'on' : 'off';
-    this.loadManifestFromDisk();
-    if (this.state === 'off') return;
+    this.state = 'on';
     const t0 = performance.now();
     // In slices: clients get -LOADING between them.
     const steps = this.loadFiles();

@@ -291,14 +291,17 @@ export class Server implements ServerServices {
   }
 
   /**
-   * loadDataFromDisk: the AOF when appendonly is yes, else the RDB file; then the AOF is
-   * opened for appending (aofOpenIfNeededOnServerStart). Rejects when the server must not
-   * start (logged).
+   * loadDataFromDisk: the AOF manifest (always, as Redis), then the AOF when appendonly is
+   * yes, else the RDB file; then the AOF is opened for appending (aofOpenIfNeededOnServerStart)
+   * and history files left by a rewrite are removed. Rejects when the server must not start
+   * (logged).
    */
   async loadDataFromDisk(): Promise<void> {
+    this.aof.loadManifestFromDisk();
     if (this.config.bool('appendonly')) await this.aof.loadAtStartup();
     else await this.persistence.loadAtStartup();
     this.aof.openOnServerStart();
+    this.aof.deleteHistoryFiles();
   }
 
   private serverCron(): void {

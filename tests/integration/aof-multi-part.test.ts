@@ -369,6 +369,23 @@ describe('Multi Part AOF: rewrites at run time (aof-multi-part.tcl, part 2)', ()
     }
   });
 
+  test('the manifest is read at start-up even with appendonly no: sequences go on', async () => {
+    const dir = tempDir();
+    createAofDir(dir, { 'appendonly.aof.3.base.aof': formatCommand('set', 'old', 1), 'appendonly.aof.5.incr.aof': '' }, 'file appendonly.aof.3.base.aof seq 3 type b\nfile appendonly.aof.5.incr.aof seq 5 type i\n');
+    const s = await startAof(dir, { appendonly: 'no' });
+    const c = await s.client();
+    try {
+      // Not loaded (appendonly no), but its numbering is known.
+      assert.equal(await c.call('EXISTS', 'old'), 0);
+      await c.call('SET', 'new', 1);
+      assert.deepEqual(await c.call('CONFIG', 'SET', 'appendonly', 'yes'), OK);
+      await waitForRewrite(c);
+      assert.deepEqual(manifestLines(dir), ['file appendonly.aof.4.base.rdb seq 4 type b', 'file appendonly.aof.6.incr.aof seq 6 type i']);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('CONFIG SET appendonly no stops appending; yes starts again with a rewrite', async () => {
     const dir = tempDir();
     const s = await startAof(dir);
